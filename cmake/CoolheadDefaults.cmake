@@ -25,3 +25,17 @@ function(coolhead_target_defaults target)
         endif()
     endif()
 endfunction()
+
+# coolhead_add_subdirectories()
+#   Adds every immediate subdirectory of the current source directory that has a
+#   CMakeLists.txt, so areas can be added without editing a shared list.
+macro(coolhead_add_subdirectories)
+    file(GLOB _coolhead_children LIST_DIRECTORIES true RELATIVE "${CMAKE_CURRENT_SOURCE_DIR}"
+        "${CMAKE_CURRENT_SOURCE_DIR}/*")
+    list(SORT _coolhead_children)
+    foreach(_coolhead_child IN LISTS _coolhead_children)
+        if(EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/${_coolhead_child}/CMakeLists.txt")
+            add_subdirectory(${_coolhead_child})
+        endif()
+    endforeach()
+endmacro()
