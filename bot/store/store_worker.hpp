@@ -37,7 +37,8 @@ namespace coolhead::store {
 /// Owns a sqlite_store on one dedicated thread (a one-thread asio::thread_pool). Every member
 /// may be called from any thread except that store thread. Operations are not cancellable:
 /// once submitted, a commit runs to the end even if its caller is cancelled or gone, which is
-/// harmless because its delivery id is stored with it (STYLE.md 5.7).
+/// harmless because its delivery id is stored with it (STYLE.md 5.7). Results are posted to
+/// the callers' executors, so stop the worker before destroying the contexts of its callers.
 class store_worker {
 public:
     /// At most this many appends share one transaction; the rest wait for the next.
@@ -104,8 +105,8 @@ public:
     std::size_t queued() const;
 
     /// Refuses new work, runs everything already submitted (posting results to their callers'
-    /// executors), then closes the store. Blocks until then. Idempotent; never call it from the
-    /// store thread (inside f of run()).
+    /// executors), then closes the store. Blocks until then. Idempotent: a later or concurrent
+    /// second call returns at once. Never call it from the store thread (inside f of run()).
     void stop();
 
 private:

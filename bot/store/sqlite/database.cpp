@@ -1,7 +1,13 @@
 #include "bot/store/sqlite/database.hpp"
 
+#include <fmt/format.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
 #include <utility>
 
 namespace coolhead::store::sqlite {
@@ -13,7 +19,81 @@ public:
     std::string message(int ev) const override { return ::sqlite3_errstr(ev); }
 };
 
+std::string with_detail(char const* what, std::string const& sqlite_says, int err)
+{
+    if (err == 0) return fmt::format("{} ({})", what, sqlite_says);
+    return fmt::format("{} ({}: {})", what, sqlite_says, std::strerror(err));
+}
+
+// Why the file cannot be opened, found by looking: its directory, then the file itself.
+std::string explain_cantopen(std::string const& path, std::string const& sqlite_says, int err)
+{
+    namespace fs = std::filesystem;
+    fs::path p(path);
+    auto dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+    std::error_code ec;
+    auto dir_status = fs::status(dir, ec);
+    if (ec == std::errc::not_a_directory || (!ec && fs::exists(dir_status) && !fs::is_directory(dir_status))) {
+        return "a part of the path is not a directory";
+    }
+    if (ec == std::errc::no_such_file_or_directory || (!ec && !fs::exists(dir_status))) {
+        return "its directory does not exist";
+    }
+    if (ec == std::errc::permission_denied) return "permission denied: its directory cannot be searched";
+    if (fs::is_directory(p, ec)) {
+        return "it is a directory; give the path of a database file (it is created if missing)";
+    }
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+        return "permission denied: the store must be able to create and write the file, and its "
+               "-wal and -shm files, in that directory";
+    }
+    if (fs::exists(p, ec) && ::access(path.c_str(), R_OK | W_OK) != 0) {
+        return "permission denied: the store must be able to read and write the file";
+    }
+    switch (err) {
+    case EACCES:
+    case EPERM:
+        return "permission denied";
+    case EROFS:
+        return "the file system is read-only";
+    default:
+        return with_detail("the file cannot be opened", sqlite_says, err);
+    }
+}
+
 } // namespace
+
+std::string describe_open_failure(std::string const& path, database const& db, int rc)
+{
+    int err = db.system_errno();
+    std::string sqlite_says = db.error_message();
+    switch (rc & 0xff) {
+    case SQLITE_NOTADB:
+        return "the file is not a SQLite database (it exists but holds something else); "
+               "move it aside or give the store another path";
+    case SQLITE_CORRUPT:
+        return fmt::format("the database file is corrupt ({}); restore it from a backup or move it aside",
+                           sqlite_says);
+    case SQLITE_CANTOPEN:
+        return explain_cantopen(path, sqlite_says, err);
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+        return "the file or its directory is read-only: the store must be able to write the file and "
+               "create its -wal and -shm files next to it";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return "the database is locked by another process (is another coolhead using it?)";
+    case SQLITE_FULL:
+        return "the disk is full";
+    case SQLITE_IOERR:
+        return with_detail("input/output error", sqlite_says, err);
+    case SQLITE_NOMEM:
+        return "out of memory";
+    default:
+        return fmt::format("SQLite error: {}", sqlite_says);
+    }
+}
 
 boost::system::error_category const& category() noexcept
 {

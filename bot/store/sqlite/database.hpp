@@ -23,16 +23,17 @@ boost::system::error_category const& category() noexcept;
 /// An error_code for a SQLite result code.
 inline boost::system::error_code make_error_code(int sqlite_rc) noexcept { return {sqlite_rc, category()}; }
 
-class database;
-
 /// A prepared statement owned by a database's cache. Use through a `query`, which resets it.
 class statement {
 public:
+    /// Takes ownership of a prepared statement.
     explicit statement(sqlite3_stmt* stmt) noexcept : stmt_(stmt) {}
     statement(statement const&) = delete;
     statement& operator=(statement const&) = delete;
+    /// Finalizes the statement.
     ~statement();
 
+    /// The SQLite handle, still owned by this object.
     sqlite3_stmt* handle() const noexcept { return stmt_; }
 
 private:
@@ -41,24 +42,33 @@ private:
 
 /// One use of a cached statement: binds parameters (1-based), steps, reads columns (0-based),
 /// and on destruction resets the statement and clears its bindings. Bind failures are kept
-/// and reported by the next step().
+/// and reported by the next step(). At most one query per statement at a time.
 class query {
 public:
+    /// Starts a use of `s`, which must be reset (no other query on it alive).
     explicit query(statement& s) noexcept : stmt_(s.handle()) {}
     query(query const&) = delete;
     query& operator=(query const&) = delete;
+    /// Resets the statement and clears its bindings, ready for the next use.
     ~query();
 
+    /// Binds an integer to parameter `index` (1-based).
     query& bind(int index, std::int64_t value) noexcept;
+    /// Binds text to parameter `index`; SQLite copies it, so `value` need not outlive the query.
     query& bind(int index, std::string_view value) noexcept;
+    /// Binds an integer, or NULL when empty.
     query& bind(int index, std::optional<std::int64_t> value) noexcept;
+    /// Binds NULL.
     query& bind_null(int index) noexcept;
 
     /// SQLITE_ROW, SQLITE_DONE or an extended error code (the first bind error, if any).
     int step() noexcept;
 
+    /// Whether column `column` (0-based) of the current row is NULL.
     bool is_null(int column) const noexcept;
+    /// Column `column` of the current row as an integer.
     std::int64_t int64(int column) const noexcept;
+    /// Column `column` of the current row as text (bytes as stored; may contain NULs).
     std::string text(int column) const;
 
 private:
@@ -73,6 +83,7 @@ public:
     /// SQLite result code; on failure the connection is still usable for error_message().
     int open(std::string const& path) noexcept;
 
+    /// No connection yet; call open().
     database() = default;
     database(database&&) noexcept;
     database& operator=(database&&) noexcept;
@@ -114,5 +125,10 @@ private:
     sqlite3* db_ = nullptr;
     std::map<std::string, std::unique_ptr<statement>, std::less<>> cache_;
 };
+
+/// What is wrong with `path`, in plain words for the operator, after SQLite failed with `rc`
+/// while opening or first reading it. For "cannot open" it looks at the file system itself,
+/// because SQLite's errno is that of its last fallback attempt, not of the real obstacle.
+std::string describe_open_failure(std::string const& path, database const& db, int rc);
 
 } // namespace coolhead::store::sqlite

@@ -6,8 +6,6 @@
 #include <sqlite3.h>
 
 #include <array>
-#include <cerrno>
-#include <cstring>
 
 namespace coolhead::store::sqlite {
 namespace {
@@ -59,10 +57,10 @@ constexpr std::array<migration, 2> all_migrations{{
 std::int64_t read_int(database& db, char const* sql, std::string const& path)
 {
     auto* s = db.prepare(sql);
-    if (s == nullptr) fail(path, describe_open_failure(db, db.error_code()));
+    if (s == nullptr) fail(path, describe_open_failure(path, db, db.error_code()));
     query q(*s);
     int rc = q.step();
-    if (rc != SQLITE_ROW) fail(path, describe_open_failure(db, rc));
+    if (rc != SQLITE_ROW) fail(path, describe_open_failure(path, db, rc));
     return q.int64(0);
 }
 
@@ -99,7 +97,7 @@ void check_ownership(database& db, std::string const& path) { inspect(db, path);
 migration_outcome migrate(database& db, std::string const& path)
 {
     // IMMEDIATE takes the write lock first, so two processes cannot both migrate.
-    if (int rc = db.exec("BEGIN IMMEDIATE"); rc != SQLITE_OK) fail(path, describe_open_failure(db, rc));
+    if (int rc = db.exec("BEGIN IMMEDIATE"); rc != SQLITE_OK) fail(path, describe_open_failure(path, db, rc));
     try {
         auto version = inspect(db, path);
         migration_outcome out{version, schema_version()};
@@ -112,64 +110,14 @@ migration_outcome migrate(database& db, std::string const& path)
             // A constant of this build, not user input: PRAGMA takes no bound parameters.
             auto set_version = fmt::format("PRAGMA user_version = {}", m.version);
             if (int rc = db.exec(set_version.c_str()); rc != SQLITE_OK) {
-                fail(path, describe_open_failure(db, rc));
+                fail(path, describe_open_failure(path, db, rc));
             }
         }
-        if (int rc = db.exec("COMMIT"); rc != SQLITE_OK) fail(path, describe_open_failure(db, rc));
+        if (int rc = db.exec("COMMIT"); rc != SQLITE_OK) fail(path, describe_open_failure(path, db, rc));
         return out;
     } catch (...) {
         if (db.in_transaction()) db.exec("ROLLBACK");
         throw;
-    }
-}
-
-std::string describe_open_failure(database const& db, int rc)
-{
-    int err = db.system_errno();
-    std::string sqlite_says = db.error_message();
-    switch (rc & 0xff) {
-    case SQLITE_NOTADB:
-        return "the file is not a SQLite database (it exists but holds something else); "
-               "move it aside or give the store another path";
-    case SQLITE_CORRUPT:
-        return fmt::format("the database file is corrupt ({}); restore it from a backup or move it aside",
-                           sqlite_says);
-    case SQLITE_CANTOPEN:
-        switch (err) {
-        case ENOENT:
-            return "its directory does not exist";
-        case ENOTDIR:
-            return "a part of the path is not a directory";
-        case EISDIR:
-            return "it is a directory; give the path of a database file (it is created if missing)";
-        case EACCES:
-        case EPERM:
-            return "permission denied: the store must be able to create and write the file, and its "
-                   "-wal and -shm files, in that directory";
-        case EROFS:
-            return "the file system is read-only";
-        default:
-            break;
-        }
-        return fmt::format("the file cannot be opened ({}{}{})", sqlite_says, err != 0 ? ": " : "",
-                           err != 0 ? std::strerror(err) : "");
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_AUTH:
-        return "the file or its directory is read-only: the store must be able to write the file and "
-               "create its -wal and -shm files next to it";
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return "the database is locked by another process (is another coolhead using it?)";
-    case SQLITE_FULL:
-        return "the disk is full";
-    case SQLITE_IOERR:
-        return fmt::format("input/output error ({}{}{})", sqlite_says, err != 0 ? ": " : "",
-                           err != 0 ? std::strerror(err) : "");
-    case SQLITE_NOMEM:
-        return "out of memory";
-    default:
-        return fmt::format("SQLite error: {}", sqlite_says);
     }
 }
 

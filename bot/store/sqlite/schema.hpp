@@ -46,8 +46,4 @@ void check_ownership(database& db, std::string const& path);
 /// any SQLite failure (not a database, corrupt, read-only, ...).
 migration_outcome migrate(database& db, std::string const& path);
 
-/// What is wrong, in plain words for the operator, after SQLite failed with `rc` while opening
-/// or preparing a database; the connection supplies errno and SQLite's message.
-std::string describe_open_failure(database const& db, int rc);
-
 } // namespace coolhead::store::sqlite

@@ -98,7 +98,7 @@ sqlite_store sqlite_store::open(std::string const& path, sqlite_options const& o
     }
 
     sqlite::database db;
-    if (int rc = db.open(path); rc != SQLITE_OK) fail_open(path, sqlite::describe_open_failure(db, rc));
+    if (int rc = db.open(path); rc != SQLITE_OK) fail_open(path, sqlite::describe_open_failure(path, db, rc));
     // A file without write permission opens read-only without complaint; writes would fail later.
     if (::sqlite3_db_readonly(db.handle(), "main") == 1) {
         fail_open(path, "the file is read-only: the store must be able to write it");
@@ -108,7 +108,7 @@ sqlite_store sqlite_store::open(std::string const& path, sqlite_options const& o
     // The first statements read the file header: this is where "not a database" shows up.
     if (options.check_integrity) {
         auto check = db.read_text("PRAGMA quick_check(1)");
-        if (!check) fail_open(path, sqlite::describe_open_failure(db, db.error_code()));
+        if (!check) fail_open(path, sqlite::describe_open_failure(path, db, db.error_code()));
         if (*check != "ok") {
             fail_open(path, fmt::format("the database file is corrupt (integrity check: {}); restore it "
                                         "from a backup or move it aside",
@@ -119,7 +119,7 @@ sqlite_store sqlite_store::open(std::string const& path, sqlite_options const& o
     sqlite::check_ownership(db, path);
     // WAL: readers never block the writer, and a commit is one append + fsync of the WAL.
     auto mode = db.read_text("PRAGMA journal_mode = WAL");
-    if (!mode) fail_open(path, sqlite::describe_open_failure(db, db.error_code()));
+    if (!mode) fail_open(path, sqlite::describe_open_failure(path, db, db.error_code()));
     if (*mode != "wal") {
         fail_open(path, fmt::format("cannot switch to write-ahead logging (journal mode stays \"{}\"); "
                                     "the store needs a local file system",
@@ -128,10 +128,10 @@ sqlite_store sqlite_store::open(std::string const& path, sqlite_options const& o
     // FULL: the WAL is fsynced at every commit, so an acknowledged command survives power loss
     // (NORMAL would only guarantee consistency, not durability, of the last commits).
     if (int rc = db.exec("PRAGMA synchronous = FULL"); rc != SQLITE_OK) {
-        fail_open(path, sqlite::describe_open_failure(db, rc));
+        fail_open(path, sqlite::describe_open_failure(path, db, rc));
     }
     if (int rc = db.exec("PRAGMA foreign_keys = ON"); rc != SQLITE_OK) {
-        fail_open(path, sqlite::describe_open_failure(db, rc));
+        fail_open(path, sqlite::describe_open_failure(path, db, rc));
     }
 
     auto outcome = sqlite::migrate(db, path);
@@ -141,7 +141,7 @@ sqlite_store sqlite_store::open(std::string const& path, sqlite_options const& o
                                            std::chrono::system_clock::now().time_since_epoch())
                                            .count());
     auto pruned = store.prune_deliveries(now - options.delivery_retention.count());
-    if (!pruned) fail_open(path, sqlite::describe_open_failure(store.db_, store.db_.error_code()));
+    if (!pruned) fail_open(path, sqlite::describe_open_failure(path, store.db_, store.db_.error_code()));
 
     store.log_->info("event=store_opened path=\"{}\" schema_version={} migrated_from={} pruned_deliveries={}",
                      path, outcome.to, outcome.from, *pruned);

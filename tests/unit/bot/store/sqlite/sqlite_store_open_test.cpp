@@ -108,6 +108,17 @@ TEST(store_open, refuses_a_read_only_directory)
     auto message = open_failure(path);
     std::filesystem::permissions(ro, std::filesystem::perms::owner_all);
     EXPECT_THAT(message, AllOf(HasSubstr(path), HasSubstr("permission denied")));
+
+    // An existing store in a directory that became read-only: WAL needs its -wal and -shm files.
+    sqlite_store::open(path, test_options());
+    std::filesystem::permissions(ro, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+    message = open_failure(path);
+    std::filesystem::permissions(ro, std::filesystem::perms::owner_all);
+    EXPECT_THAT(message, AllOf(HasSubstr(path), HasSubstr("read-only")));
+
+    // A store file without write permission.
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read);
+    EXPECT_THAT(open_failure(path), AllOf(HasSubstr(path), HasSubstr("read-only")));
 }
 
 TEST(store_open, refuses_a_delivery_retention_of_five_minutes_or_less)
