@@ -7,6 +7,11 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -77,6 +82,32 @@ TEST(sqlite_store, round_trips_records_and_incidents_through_a_reopened_file)
     ASSERT_TRUE(d);
     EXPECT_EQ(*d, (delivery{"d2", 1, R"({"text":"ok"})", now_ms}));
     EXPECT_FALSE(s.find_delivery("d-unknown").value());
+}
+
+TEST(sqlite_store, keeps_a_commit_when_the_process_is_killed_right_after_it)
+{
+    temp_dir dir;
+    auto path = dir.file("coolhead.db");
+    ::pid_t child = ::fork();
+    ASSERT_NE(child, -1);
+    if (child == 0) {
+        // kill -9 between commit and ack (STYLE.md 5.7): no close, no checkpoint.
+        auto s = sqlite_store::open(path, test_options());
+        auto r = commit_one(s, opening("env-1", 1, "C-ops", "acked"));
+        if (r.status != commit_status::committed) ::_exit(3);
+        ::kill(::getpid(), SIGKILL);
+        ::_exit(4); // not reached
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
+    ASSERT_EQ(WTERMSIG(status), SIGKILL);
+    EXPECT_TRUE(std::filesystem::exists(path + "-wal")); // the commit lives in the WAL only
+
+    auto s = sqlite_store::open(path, test_options());
+    EXPECT_EQ(s.load(1).value().size(), 1u);
+    EXPECT_EQ(s.find_delivery("env-1").value()->reply, "acked");
+    EXPECT_EQ(s.incident_for_channel("C-ops", true).value()->number, 1u);
 }
 
 TEST(sqlite_store, uses_wal_and_synchronous_full_with_foreign_keys_and_a_busy_timeout)
