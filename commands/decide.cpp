@@ -76,7 +76,7 @@ std::vector<std::string> significant_words(std::string_view text)
     std::vector<std::string> out;
     std::string word;
     auto flush = [&] {
-        if (word.size() >= 3) {
+        if (word.size() >= 3 && std::find(stop_words.begin(), stop_words.end(), word) == stop_words.end()) {
             // Light plural folding so "timeouts" meets "timeout".
             if (word.size() > 4 && word.back() == 's' && word[word.size() - 2] != 's') word.pop_back();
             if (std::find(stop_words.begin(), stop_words.end(), word) == stop_words.end() &&

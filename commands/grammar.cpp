@@ -592,7 +592,7 @@ private:
             if (auto e = check_length("breakout", finding)) return *e;
             return command{report_breakout{*id, finding}};
         }
-        if (word(1) == "report" && toks_.size() > 2 && !as_id(toks_[2].raw) && toks_.size() <= 3)
+        if (word(1) == "report" && toks_.size() == 2)
             return fail("breakout", "Which breakout? `/incident breakout report #id <finding>`.");
         // Trailing mentions are the members; the rest is the topic.
         open_breakout b;

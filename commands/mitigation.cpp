@@ -133,7 +133,8 @@ outcome handle(ctx const& c, complete_mitigation const&)
     auto const& s = c.s();
     auto const* ch = current_choice(s);
     if (!ch)
-        return c.reject(errc::wrong_phase, inlines{t("No option is chosen yet. "), who(lead_of(s)), t(" chooses with "), code("/mitigation choose #id"),
+        return c.reject(errc::wrong_phase, inlines{t("We're in "), strong(std::string(phase_title(s.current))), t(" and no option is chosen yet. "),
+                                                   who(lead_of(s)), t(" chooses with "), code("/mitigation choose #id"),
                                                    t(", then it can be marked done.")});
     auto const* opt = find_option(s, ch->option);
     if (opt && opt->vetoed())

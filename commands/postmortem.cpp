@@ -41,6 +41,7 @@ std::optional<std::string> configured(policy const& p, std::string_view name)
 std::vector<inlines> publish_gaps(incident_state const& s, policy const& p)
 {
     std::vector<inlines> gaps;
+    bool asked_for_followup = false;
     if (!confirmed_hypothesis(s))
         gaps.push_back({t("A confirmed root cause: propose one with "), code("/rootcause <text>"),
                         t(", and someone other than its author confirms it with "), code("/rootcause confirm #id"), t(".")});
@@ -53,11 +54,13 @@ std::vector<inlines> publish_gaps(incident_state const& s, policy const& p)
     for (auto const& tg : s.tollgates) {
         if (!tg.applicable) continue;
         bool covered = std::any_of(s.followups.begin(), s.followups.end(), [&](followup const& f) { return f.tollgate == tg.id; });
-        if (!covered)
-            gaps.push_back({t("A follow-up for the missed tollgate "), u(tg.name), t(" ("), t(hash(tg.id)), t("): "),
+        if (covered) continue;
+        asked_for_followup = true;
+        gaps.push_back({t("A follow-up for the missed tollgate "), u(tg.name), t(" ("), t(hash(tg.id)), t("): "),
                             code("/postmortem followup <action> tollgate=" + hash(tg.id) + " owner=@someone"), t(".")});
     }
-    if (s.followups.empty())
+    // Only worth saying on its own: a missed tollgate's gap already asks for a follow-up.
+    if (s.followups.empty() && !asked_for_followup)
         gaps.push_back({t("At least one follow-up that will prevent a repeat: "), code("/postmortem followup <action> owner=@someone"), t(".")});
     return gaps;
 }
@@ -194,8 +197,10 @@ outcome handle(ctx const& c, publish_postmortem const&)
         return c.reject(errc::wrong_phase,
                         inlines{t("Publishing comes at the end of the Post-mortem; "), strong(incident_label(s.number)), t(" is in "),
                                 strong(std::string(phase_title(s.current))), t(". "),
-                                t(s.current == phase::discovery ? "A confirmed root cause (or a completed mitigation) moves it on."
-                                                                : "Completing the chosen mitigation with `/mitigation done` moves it on.")});
+                                t(s.current == phase::discovery ? "Confirming a root cause (" : "Once an option is chosen, "),
+                                code(s.current == phase::discovery ? "/rootcause confirm #id" : "/mitigation done"),
+                                t(s.current == phase::discovery ? ") moves it to Mitigation, and a completed mitigation to the Post-mortem."
+                                                                : " moves it to the Post-mortem.")});
     bool allowed = may_decide(s, c.r.who) || (s.scribe && same_person(s.scribe->user, c.r.who));
     if (!allowed)
         return c.reject(errc::not_allowed, inlines{t("Publishing is for the lead ("), who(lead_of(s)), t("), the decider or the scribe. Preview it with "),
