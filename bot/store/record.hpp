@@ -71,8 +71,8 @@ struct append {
 enum class commit_status {
     committed,          ///< durable: the transaction holding it has committed
     duplicate_delivery, ///< the delivery id was already stored; nothing written; `reply` is the stored one
-    conflict,           ///< the stored state moved on (seq taken, number taken, channel busy); nothing written
-    failed,             ///< nothing written: invalid append or database failure; see `error`
+    conflict, ///< the stored state moved on (seq taken, number taken, channel busy); nothing written
+    failed,   ///< nothing written: invalid append or database failure; see `error`
 };
 
 /// The outcome of one append. `reply` is set for duplicate_delivery; `error` says why for
@@ -100,11 +100,12 @@ inline boost::system::error_code make_error_code(errc e) noexcept
 /// Thrown by open() only, at start-up: the message names the path and says what is wrong, in
 /// words meant for the operator.
 class open_error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 } // namespace coolhead::store
 
 template <>
-struct boost::system::is_error_code_enum<coolhead::store::errc> : std::true_type {};
+struct boost::system::is_error_code_enum<coolhead::store::errc> : std::true_type {
+};

@@ -11,7 +11,10 @@ namespace asio = boost::asio;
 
 store_worker::store_worker(sqlite_store store) : store_(std::move(store)) {}
 
-store_worker::~store_worker() { stop(); }
+store_worker::~store_worker()
+{
+    stop();
+}
 
 asio::awaitable<commit_result> store_worker::commit(append a)
 {
@@ -76,10 +79,12 @@ void store_worker::drain()
 
     std::vector<append> appends;
     appends.reserve(batch.size());
-    for (auto& p : batch) appends.push_back(std::move(p.request));
+    for (auto& p : batch)
+        appends.push_back(std::move(p.request));
     auto results = store_->commit(appends);
     transactions_.store(store_->transactions(), std::memory_order_relaxed);
-    for (std::size_t i = 0; i < batch.size(); ++i) complete(std::move(batch[i]), std::move(results[i]));
+    for (std::size_t i = 0; i < batch.size(); ++i)
+        complete(std::move(batch[i]), std::move(results[i]));
 }
 
 void store_worker::complete(pending p, commit_result r)

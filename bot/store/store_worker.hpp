@@ -7,8 +7,8 @@
 #include "bot/store/record.hpp"
 #include "bot/store/sqlite/sqlite_store.hpp"
 
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -40,7 +40,7 @@ namespace coolhead::store {
 /// harmless because its delivery id is stored with it (STYLE.md 5.7). Results are posted to
 /// the callers' executors, so stop the worker before destroying the contexts of its callers.
 class store_worker {
-public:
+  public:
     /// At most this many appends share one transaction; the rest wait for the next.
     static constexpr std::size_t max_batch = 256;
 
@@ -109,7 +109,7 @@ public:
     /// second call returns at once. Never call it from the store thread (inside f of run()).
     void stop();
 
-private:
+  private:
     struct pending {
         append request;
         boost::asio::any_completion_handler<void(commit_result)> handler;
@@ -125,9 +125,9 @@ private:
     boost::asio::thread_pool pool_{1};
     std::optional<sqlite_store> store_;
     mutable std::mutex mutex_;
-    std::deque<pending> queue_;      // guarded by mutex_
-    bool drain_scheduled_ = false;   // guarded by mutex_
-    bool stopped_ = false;           // guarded by mutex_
+    std::deque<pending> queue_;    // guarded by mutex_
+    bool drain_scheduled_ = false; // guarded by mutex_
+    bool stopped_ = false;         // guarded by mutex_
     std::atomic<std::uint64_t> transactions_{0};
 };
 

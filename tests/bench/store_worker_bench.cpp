@@ -30,7 +30,7 @@ using namespace coolhead;
 constexpr std::int64_t now_ms = 1'800'000'000'000;
 
 class temp_dir {
-public:
+  public:
     temp_dir()
     {
         auto pattern = (std::filesystem::temp_directory_path() / "coolhead-bench-XXXXXX").string();
@@ -45,7 +45,7 @@ public:
     }
     std::filesystem::path const& path() const { return path_; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
@@ -54,7 +54,8 @@ struct committer {
     std::uint64_t seq = 0; // last seq of its incident
 };
 
-asio::awaitable<void> commit_once(store::store_worker& worker, committer& c, std::string delivery_id, bool& ok)
+asio::awaitable<void> commit_once(store::store_worker& worker, committer& c, std::string delivery_id,
+                                  bool& ok)
 {
     store::append a;
     a.delivery_id = std::move(delivery_id);
@@ -124,7 +125,8 @@ void store_worker_commits(benchmark::State& state)
     state.SetItemsProcessed(state.iterations());
     state.counters["commits_per_txn"] =
         txns == 0 ? 0.0 : static_cast<double>(state.iterations()) / static_cast<double>(txns);
-    state.counters["txn_per_second"] = benchmark::Counter(static_cast<double>(txns), benchmark::Counter::kIsRate);
+    state.counters["txn_per_second"] =
+        benchmark::Counter(static_cast<double>(txns), benchmark::Counter::kIsRate);
 }
 
 BENCHMARK(store_worker_commits)

@@ -14,7 +14,7 @@ namespace coolhead::store::sqlite {
 namespace {
 
 class sqlite_category final : public boost::system::error_category {
-public:
+  public:
     char const* name() const noexcept override { return "sqlite"; }
     std::string message(int ev) const override { return ::sqlite3_errstr(ev); }
 };
@@ -33,7 +33,8 @@ std::string explain_cantopen(std::string const& path, std::string const& sqlite_
     auto dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
     std::error_code ec;
     auto dir_status = fs::status(dir, ec);
-    if (ec == std::errc::not_a_directory || (!ec && fs::exists(dir_status) && !fs::is_directory(dir_status))) {
+    if (ec == std::errc::not_a_directory ||
+        (!ec && fs::exists(dir_status) && !fs::is_directory(dir_status))) {
         return "a part of the path is not a directory";
     }
     if (ec == std::errc::no_such_file_or_directory || (!ec && !fs::exists(dir_status))) {
@@ -101,7 +102,10 @@ boost::system::error_category const& category() noexcept
     return c;
 }
 
-statement::~statement() { ::sqlite3_finalize(stmt_); }
+statement::~statement()
+{
+    ::sqlite3_finalize(stmt_);
+}
 
 query::~query()
 {
@@ -142,9 +146,15 @@ int query::step() noexcept
     return ::sqlite3_step(stmt_);
 }
 
-bool query::is_null(int column) const noexcept { return ::sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+bool query::is_null(int column) const noexcept
+{
+    return ::sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
 
-std::int64_t query::int64(int column) const noexcept { return ::sqlite3_column_int64(stmt_, column); }
+std::int64_t query::int64(int column) const noexcept
+{
+    return ::sqlite3_column_int64(stmt_, column);
+}
 
 std::string query::text(int column) const
 {
@@ -179,7 +189,10 @@ database& database::operator=(database&& other) noexcept
     return *this;
 }
 
-database::~database() { close(); }
+database::~database()
+{
+    close();
+}
 
 void database::close() noexcept
 {
@@ -203,7 +216,10 @@ statement* database::prepare(char const* sql)
     return it->second.get();
 }
 
-int database::exec(char const* sql) noexcept { return ::sqlite3_exec(db_, sql, nullptr, nullptr, nullptr); }
+int database::exec(char const* sql) noexcept
+{
+    return ::sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+}
 
 std::optional<std::string> database::read_text(char const* sql)
 {
@@ -220,12 +236,24 @@ std::string database::error_message() const
     return ::sqlite3_errmsg(db_);
 }
 
-int database::error_code() const noexcept { return db_ == nullptr ? SQLITE_NOMEM : ::sqlite3_extended_errcode(db_); }
+int database::error_code() const noexcept
+{
+    return db_ == nullptr ? SQLITE_NOMEM : ::sqlite3_extended_errcode(db_);
+}
 
-std::int64_t database::changes() const noexcept { return ::sqlite3_changes64(db_); }
+std::int64_t database::changes() const noexcept
+{
+    return ::sqlite3_changes64(db_);
+}
 
-bool database::in_transaction() const noexcept { return db_ != nullptr && ::sqlite3_get_autocommit(db_) == 0; }
+bool database::in_transaction() const noexcept
+{
+    return db_ != nullptr && ::sqlite3_get_autocommit(db_) == 0;
+}
 
-int database::system_errno() const noexcept { return db_ == nullptr ? 0 : ::sqlite3_system_errno(db_); }
+int database::system_errno() const noexcept
+{
+    return db_ == nullptr ? 0 : ::sqlite3_system_errno(db_);
+}
 
 } // namespace coolhead::store::sqlite

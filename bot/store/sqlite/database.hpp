@@ -21,11 +21,14 @@ namespace coolhead::store::sqlite {
 boost::system::error_category const& category() noexcept;
 
 /// An error_code for a SQLite result code.
-inline boost::system::error_code make_error_code(int sqlite_rc) noexcept { return {sqlite_rc, category()}; }
+inline boost::system::error_code make_error_code(int sqlite_rc) noexcept
+{
+    return {sqlite_rc, category()};
+}
 
 /// A prepared statement owned by a database's cache. Use through a `query`, which resets it.
 class statement {
-public:
+  public:
     /// Takes ownership of a prepared statement.
     explicit statement(sqlite3_stmt* stmt) noexcept : stmt_(stmt) {}
     statement(statement const&) = delete;
@@ -36,7 +39,7 @@ public:
     /// The SQLite handle, still owned by this object.
     sqlite3_stmt* handle() const noexcept { return stmt_; }
 
-private:
+  private:
     sqlite3_stmt* stmt_;
 };
 
@@ -44,7 +47,7 @@ private:
 /// and on destruction resets the statement and clears its bindings. Bind failures are kept
 /// and reported by the next step(). At most one query per statement at a time.
 class query {
-public:
+  public:
     /// Starts a use of `s`, which must be reset (no other query on it alive).
     explicit query(statement& s) noexcept : stmt_(s.handle()) {}
     query(query const&) = delete;
@@ -71,14 +74,14 @@ public:
     /// Column `column` of the current row as text (bytes as stored; may contain NULs).
     std::string text(int column) const;
 
-private:
+  private:
     sqlite3_stmt* stmt_;
     int bind_rc_ = 0;
 };
 
 /// One SQLite connection with its statement cache.
 class database {
-public:
+  public:
     /// Opens (creating if missing) `path` read-write, with extended result codes. Returns the
     /// SQLite result code; on failure the connection is still usable for error_message().
     int open(std::string const& path) noexcept;
@@ -119,7 +122,7 @@ public:
     /// errno of the last failed system call SQLite made (0 if none).
     int system_errno() const noexcept;
 
-private:
+  private:
     void close() noexcept;
 
     sqlite3* db_ = nullptr;

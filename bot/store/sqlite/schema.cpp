@@ -88,11 +88,20 @@ int inspect(database& db, std::string const& path)
 
 } // namespace
 
-std::span<migration const> migrations() noexcept { return all_migrations; }
+std::span<migration const> migrations() noexcept
+{
+    return all_migrations;
+}
 
-int schema_version() noexcept { return all_migrations.back().version; }
+int schema_version() noexcept
+{
+    return all_migrations.back().version;
+}
 
-void check_ownership(database& db, std::string const& path) { inspect(db, path); }
+void check_ownership(database& db, std::string const& path)
+{
+    inspect(db, path);
+}
 
 migration_outcome migrate(database& db, std::string const& path)
 {

@@ -22,18 +22,33 @@ constexpr auto max_db_int = static_cast<std::uint64_t>(std::numeric_limits<std::
 
 // Incident numbers and seqs are unsigned in C++ and signed 64-bit in SQLite; the store refuses
 // anything that would not round-trip.
-std::int64_t to_db(std::uint64_t v) noexcept { return static_cast<std::int64_t>(v); }
-std::uint64_t from_db(std::int64_t v) noexcept { return v < 0 ? 0 : static_cast<std::uint64_t>(v); }
+std::int64_t to_db(std::uint64_t v) noexcept
+{
+    return static_cast<std::int64_t>(v);
+}
+std::uint64_t from_db(std::int64_t v) noexcept
+{
+    return v < 0 ? 0 : static_cast<std::uint64_t>(v);
+}
 
 [[noreturn]] void fail_open(std::string const& path, std::string const& what)
 {
     throw open_error(fmt::format("cannot open store database \"{}\": {}", path, what));
 }
 
-commit_result failed(std::string why) { return {commit_status::failed, {}, std::move(why)}; }
-commit_result conflict(std::string why) { return {commit_status::conflict, {}, std::move(why)}; }
+commit_result failed(std::string why)
+{
+    return {commit_status::failed, {}, std::move(why)};
+}
+commit_result conflict(std::string why)
+{
+    return {commit_status::conflict, {}, std::move(why)};
+}
 
-bool is(int rc, int extended) noexcept { return rc == extended; }
+bool is(int rc, int extended) noexcept
+{
+    return rc == extended;
+}
 
 incident_row read_incident(sqlite::query const& q)
 {
@@ -189,8 +204,8 @@ boost::system::result<std::vector<record>> sqlite_store::load(std::uint64_t inci
     return out;
 }
 
-boost::system::result<std::optional<incident_row>> sqlite_store::incident_for_channel(std::string_view channel,
-                                                                                     bool open_only)
+boost::system::result<std::optional<incident_row>>
+sqlite_store::incident_for_channel(std::string_view channel, bool open_only)
 {
     // Two statements rather than one with "?2 OR ...", so each can use its own index.
     auto* s = open_only ? db_.prepare("SELECT number, channel, opened_at_ms, closed_at_ms, last_seq "
@@ -216,7 +231,8 @@ boost::system::result<std::vector<incident_row>> sqlite_store::incidents(bool op
     sqlite::query q(*s);
     std::vector<incident_row> out;
     int rc = 0;
-    while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_incident(q));
+    while ((rc = q.step()) == SQLITE_ROW)
+        out.push_back(read_incident(q));
     if (rc != SQLITE_DONE) return fail_read("incidents", rc);
     return out;
 }
@@ -302,13 +318,22 @@ std::vector<commit_result> sqlite_store::commit(std::span<append const> batch)
         std::size_t committed = 0, duplicates = 0, conflicts = 0, failures = 0;
         for (auto const& r : out) {
             switch (r.status) {
-            case commit_status::committed: ++committed; break;
-            case commit_status::duplicate_delivery: ++duplicates; break;
-            case commit_status::conflict: ++conflicts; break;
-            case commit_status::failed: ++failures; break;
+            case commit_status::committed:
+                ++committed;
+                break;
+            case commit_status::duplicate_delivery:
+                ++duplicates;
+                break;
+            case commit_status::conflict:
+                ++conflicts;
+                break;
+            case commit_status::failed:
+                ++failures;
+                break;
             }
         }
-        auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        auto ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
         log_->debug("event=store_commit batch={} committed={} duplicates={} conflicts={} failed={} ms={:.2f}",
                     batch.size(), committed, duplicates, conflicts, failures, ms);
     }
@@ -335,7 +360,8 @@ commit_result sqlite_store::apply(append const& a)
     }
     if (result.status == commit_status::conflict || result.status == commit_status::failed) {
         log_->debug("event=store_append_refused status={} incident={} reason=\"{}\"",
-                    result.status == commit_status::conflict ? "conflict" : "failed", a.incident, result.error);
+                    result.status == commit_status::conflict ? "conflict" : "failed", a.incident,
+                    result.error);
     }
     return result;
 }
@@ -343,7 +369,9 @@ commit_result sqlite_store::apply(append const& a)
 commit_result sqlite_store::apply_steps(append const& a)
 {
     auto const incident = to_db(a.incident);
-    auto sqlite_failure = [&](char const* step) { return failed(fmt::format("{}: {}", step, db_.error_message())); };
+    auto sqlite_failure = [&](char const* step) {
+        return failed(fmt::format("{}: {}", step, db_.error_message()));
+    };
 
     // 1. A delivery already stored is answered from its stored reply, and nothing is written.
     if (!a.delivery_id.empty()) {
@@ -371,7 +399,8 @@ commit_result sqlite_store::apply_steps(append const& a)
     // 3. Records at expected_seq+1, +2, ...: the (incident, seq) PRIMARY KEY refuses a second
     //    append decided against the same state, so history never forks.
     if (!a.records.empty()) {
-        auto* s = db_.prepare("INSERT INTO records (incident, seq, at_ms, type, body) VALUES (?1, ?2, ?3, ?4, ?5)");
+        auto* s =
+            db_.prepare("INSERT INTO records (incident, seq, at_ms, type, body) VALUES (?1, ?2, ?3, ?4, ?5)");
         if (s == nullptr) return sqlite_failure("prepare append");
         auto seq = a.expected_seq;
         for (auto const& r : a.records) {
@@ -402,7 +431,8 @@ commit_result sqlite_store::apply_steps(append const& a)
 
     // 5. Closing an incident that is no longer open: the decision saw a state that is gone.
     if (a.closes_at_ms) {
-        auto* s = db_.prepare("UPDATE incidents SET closed_at_ms = ?1 WHERE number = ?2 AND closed_at_ms IS NULL");
+        auto* s =
+            db_.prepare("UPDATE incidents SET closed_at_ms = ?1 WHERE number = ?2 AND closed_at_ms IS NULL");
         if (s == nullptr) return sqlite_failure("prepare close");
         sqlite::query q(*s);
         q.bind(1, *a.closes_at_ms).bind(2, incident);
@@ -412,13 +442,15 @@ commit_result sqlite_store::apply_steps(append const& a)
 
     // 6. The delivery and its reply, in the same transaction as the records they caused.
     if (!a.delivery_id.empty()) {
-        auto* s = db_.prepare("INSERT INTO deliveries (delivery_id, incident, reply, at_ms) VALUES (?1, ?2, ?3, ?4)");
+        auto* s = db_.prepare(
+            "INSERT INTO deliveries (delivery_id, incident, reply, at_ms) VALUES (?1, ?2, ?3, ?4)");
         if (s == nullptr) return sqlite_failure("prepare delivery");
         sqlite::query q(*s);
         q.bind(1, a.delivery_id).bind(2, a.incident == 0 ? std::nullopt : std::optional{incident});
         q.bind(3, a.reply).bind(4, a.at_ms);
         int rc = q.step();
-        if (is(rc, SQLITE_CONSTRAINT_FOREIGNKEY)) return failed(fmt::format("incident {} does not exist", a.incident));
+        if (is(rc, SQLITE_CONSTRAINT_FOREIGNKEY))
+            return failed(fmt::format("incident {} does not exist", a.incident));
         if (rc != SQLITE_DONE) return sqlite_failure("store delivery");
     }
     return {commit_status::committed, {}, {}};

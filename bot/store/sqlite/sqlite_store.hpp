@@ -36,7 +36,7 @@ struct sqlite_options {
 
 /// The SQLite store. Move-only; every member runs on the caller's thread and blocks on disk.
 class sqlite_store {
-public:
+  public:
     /// Opens or creates the database at `path`: WAL, synchronous=FULL, foreign keys on, busy
     /// timeout, integrity check, schema migrations, pruning of old deliveries. Throws
     /// open_error naming the path and what is wrong (a directory, an unwritable place, not a
@@ -89,7 +89,7 @@ public:
     /// The underlying connection, for tests and diagnostics (pragmas); same thread rules.
     sqlite::database& connection() noexcept { return db_; }
 
-private:
+  private:
     sqlite_store(std::string path, sqlite::database db);
 
     int run(char const* sql);

@@ -23,10 +23,18 @@ namespace coolhead::store {
 inline void PrintTo(commit_status s, std::ostream* os)
 {
     switch (s) {
-    case commit_status::committed: *os << "committed"; return;
-    case commit_status::duplicate_delivery: *os << "duplicate_delivery"; return;
-    case commit_status::conflict: *os << "conflict"; return;
-    case commit_status::failed: *os << "failed"; return;
+    case commit_status::committed:
+        *os << "committed";
+        return;
+    case commit_status::duplicate_delivery:
+        *os << "duplicate_delivery";
+        return;
+    case commit_status::conflict:
+        *os << "conflict";
+        return;
+    case commit_status::failed:
+        *os << "failed";
+        return;
     }
     *os << "commit_status(" << static_cast<int>(s) << ")";
 }
@@ -40,7 +48,7 @@ inline constexpr std::int64_t now_ms = 1'800'000'000'000;
 
 /// A fresh directory under the system temp dir, removed (with its contents) at scope exit.
 class temp_dir {
-public:
+  public:
     temp_dir()
     {
         auto pattern = (std::filesystem::temp_directory_path() / "coolhead-store-XXXXXX").string();
@@ -59,7 +67,7 @@ public:
     std::filesystem::path const& path() const noexcept { return path_; }
     std::string file(std::string const& name) const { return (path_ / name).string(); }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 

@@ -40,7 +40,8 @@ asio::awaitable<void> commit_and_record(store_worker& worker, append a, asio::io
 bool run_bounded(asio::io_context& ioc, std::chrono::seconds limit = 30s)
 {
     auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!ioc.stopped() && std::chrono::steady_clock::now() < deadline) ioc.run_for(100ms);
+    while (!ioc.stopped() && std::chrono::steady_clock::now() < deadline)
+        ioc.run_for(100ms);
     return ioc.stopped();
 }
 
@@ -52,15 +53,14 @@ void rethrow(std::exception_ptr e)
 /// Holds the store thread inside a run() job until release(), so that commits pile up
 /// behind it: batching becomes a certainty rather than a race.
 class store_thread_gate {
-public:
+  public:
     store_thread_gate(store_worker& worker, asio::io_context& ioc)
     {
         auto opened = opened_.get_future().share();
-        asio::co_spawn(ioc,
-                       worker.run([opened](sqlite_store&) -> boost::system::result<void> {
-                           opened.wait_for(30s); // bounded: a broken test must not hang forever
-                           return {};
-                       }),
+        asio::co_spawn(ioc, worker.run([opened](sqlite_store&) -> boost::system::result<void> {
+            opened.wait_for(30s); // bounded: a broken test must not hang forever
+            return {};
+        }),
                        [this](std::exception_ptr e, boost::system::result<void>) {
                            rethrow(e);
                            finished_ = true;
@@ -69,7 +69,7 @@ public:
     void release() { opened_.set_value(); }
     bool finished() const { return finished_; }
 
-private:
+  private:
     std::promise<void> opened_;
     bool finished_ = false;
 };
@@ -89,7 +89,8 @@ TEST(store_worker, groups_concurrent_commits_into_one_transaction)
             d.reply = "stored-" + std::to_string(i);
             earlier.push_back(std::move(d));
         }
-        for (auto const& r : s.commit(earlier)) ASSERT_EQ(r.status, commit_status::committed);
+        for (auto const& r : s.commit(earlier))
+            ASSERT_EQ(r.status, commit_status::committed);
     }
     store_worker worker(sqlite_store::open(dir.file("coolhead.db"), test_options()));
     auto const before = worker.transactions();
@@ -136,9 +137,17 @@ TEST(store_worker, many_committers_on_two_threads_each_get_their_own_result)
     // Thread A opens incidents 1..200; thread B opens 201..400 and then also tries to open
     // incident 1, which A owns: those must come back as conflicts, to B and only to B.
     for (std::uint64_t i = 0; i < per_thread; ++i) {
-        asio::co_spawn(a_ctx, commit_and_record(worker, opening("a-" + std::to_string(i), i + 1, "A-" + std::to_string(i)), a_ctx, a_out[i]), rethrow);
+        asio::co_spawn(a_ctx,
+                       commit_and_record(worker,
+                                         opening("a-" + std::to_string(i), i + 1, "A-" + std::to_string(i)),
+                                         a_ctx, a_out[i]),
+                       rethrow);
         auto number = i % 10 == 0 ? 1 : per_thread + i + 1;
-        asio::co_spawn(b_ctx, commit_and_record(worker, opening("b-" + std::to_string(i), number, "B-" + std::to_string(i)), b_ctx, b_out[i]), rethrow);
+        asio::co_spawn(b_ctx,
+                       commit_and_record(worker,
+                                         opening("b-" + std::to_string(i), number, "B-" + std::to_string(i)),
+                                         b_ctx, b_out[i]),
+                       rethrow);
     }
     // Incident 1 must exist before B's attempts on it, so A's first commit goes first.
     a_ctx.run_one();
@@ -187,9 +196,10 @@ TEST(store_worker, reads_run_on_the_store_thread_and_resume_the_caller)
             EXPECT_EQ((co_await worker.incident(1)).value()->channel, "C-ops");
             EXPECT_EQ((co_await worker.incident_for_channel("C-ops", true)).value()->number, 1u);
             EXPECT_EQ((co_await worker.find_delivery("d1")).value()->reply, "reply-1");
-            auto store_thread = co_await worker.run([](sqlite_store&) -> boost::system::result<std::thread::id> {
-                return std::this_thread::get_id();
-            });
+            auto store_thread =
+                co_await worker.run([](sqlite_store&) -> boost::system::result<std::thread::id> {
+                    return std::this_thread::get_id();
+                });
             EXPECT_NE(store_thread.value(), std::this_thread::get_id());
             EXPECT_TRUE(ioc.get_executor().running_in_this_thread());
             checked = true;

@@ -87,7 +87,8 @@ std::string object_names(sqlite_store& s)
     std::string names;
     auto* st = s.connection().prepare("SELECT name FROM sqlite_schema ORDER BY name");
     sqlite::query q(*st);
-    while (q.step() == SQLITE_ROW) names += q.text(0) + " ";
+    while (q.step() == SQLITE_ROW)
+        names += q.text(0) + " ";
     return names;
 }
 
@@ -114,11 +115,13 @@ TEST(store_schema, migrates_a_version_1_database_and_keeps_its_data)
     // The look-up for "the newest incident in this channel" now uses migration 2's index.
     std::string plan;
     {
-        auto* st = s.connection().prepare("EXPLAIN QUERY PLAN SELECT number FROM incidents WHERE channel = 'C-ops' "
-                                          "ORDER BY number DESC LIMIT 1");
+        auto* st =
+            s.connection().prepare("EXPLAIN QUERY PLAN SELECT number FROM incidents WHERE channel = 'C-ops' "
+                                   "ORDER BY number DESC LIMIT 1");
         ASSERT_NE(st, nullptr);
         sqlite::query q(*st);
-        while (q.step() == SQLITE_ROW) plan += q.text(3) + "\n"; // column 3: "detail"
+        while (q.step() == SQLITE_ROW)
+            plan += q.text(3) + "\n"; // column 3: "detail"
     }
     EXPECT_THAT(plan, HasSubstr("incidents_channel"));
 
@@ -166,7 +169,8 @@ TEST(store_schema, refuses_a_database_newer_than_this_build)
         FAIL() << "opened a database with a newer schema";
     } catch (open_error const& e) {
         EXPECT_THAT(std::string(e.what()),
-                    AllOf(HasSubstr(path), HasSubstr("schema version 99 is newer than this coolhead understands (2)")));
+                    AllOf(HasSubstr(path),
+                          HasSubstr("schema version 99 is newer than this coolhead understands (2)")));
     }
     // Left alone for the newer coolhead: not even switched to WAL.
     EXPECT_EQ(raw_int(path, "PRAGMA user_version"), 99);

@@ -41,7 +41,8 @@ TEST(store_open, refuses_a_file_of_garbage_bytes)
     temp_dir dir;
     auto path = dir.file("coolhead.db");
     std::string garbage;
-    for (int i = 0; i < 8192; ++i) garbage.push_back(static_cast<char>((i * 131 + 7) % 251));
+    for (int i = 0; i < 8192; ++i)
+        garbage.push_back(static_cast<char>((i * 131 + 7) % 251));
     std::ofstream(path, std::ios::binary) << garbage;
 
     EXPECT_THAT(open_failure(path), AllOf(HasSubstr(path), HasSubstr("not a SQLite database")));
@@ -60,12 +61,14 @@ TEST(store_open, refuses_a_database_whose_pages_are_corrupt)
             batch.push_back(appending("d" + std::to_string(i + 2), 1, i + 1,
                                       {make_record("note_added", std::string(300, 'x'))}));
         }
-        for (auto const& r : s.commit(batch)) ASSERT_EQ(r.status, commit_status::committed);
+        for (auto const& r : s.commit(batch))
+            ASSERT_EQ(r.status, commit_status::committed);
     } // closing checkpoints the WAL into the file
     auto bytes = read_file(path);
     ASSERT_GT(bytes.size(), 3 * 4096u);
     // Keep page 1 (header and schema), overwrite the b-tree pages behind it.
-    for (std::size_t i = 4096; i < bytes.size(); ++i) bytes[i] = static_cast<char>(0xA5 ^ (i & 0x3f));
+    for (std::size_t i = 4096; i < bytes.size(); ++i)
+        bytes[i] = static_cast<char>(0xA5 ^ (i & 0x3f));
     std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
 
     EXPECT_THAT(open_failure(path), AllOf(HasSubstr(path), HasSubstr("corrupt")));

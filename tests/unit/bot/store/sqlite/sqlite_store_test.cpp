@@ -145,7 +145,8 @@ TEST(sqlite_store, answers_a_redelivery_from_the_stored_reply_without_new_record
     EXPECT_EQ(s.load(1).value().size(), 1u);
 
     // Also for a later command whose records would otherwise fit.
-    ASSERT_EQ(commit_one(s, appending("env-2", 1, 1, two_records(), "first")).status, commit_status::committed);
+    ASSERT_EQ(commit_one(s, appending("env-2", 1, 1, two_records(), "first")).status,
+              commit_status::committed);
     auto repeat = commit_one(s, appending("env-2", 1, 3, two_records(), "second"));
     EXPECT_EQ(repeat.status, commit_status::duplicate_delivery);
     EXPECT_EQ(repeat.reply, "first");
@@ -307,7 +308,8 @@ TEST(sqlite_store, refuses_malformed_appends_without_writing)
     append huge = appending("x4", std::uint64_t{1} << 63, 0, {make_record("note_added", "{}")});
     EXPECT_EQ(commit_one(s, huge).status, commit_status::failed);
 
-    for (auto id : {"x1", "x2", "x3", "x4"}) EXPECT_FALSE(s.find_delivery(id).value()) << id;
+    for (auto id : {"x1", "x2", "x3", "x4"})
+        EXPECT_FALSE(s.find_delivery(id).value()) << id;
     EXPECT_EQ(s.incidents(false).value().size(), 1u);
     EXPECT_EQ(s.load(1).value().size(), 1u);
 }
