@@ -7,7 +7,7 @@
 set -eu
 
 build="ca-certificates g++ cmake ninja-build pkgconf
-libboost1.81-dev libboost-url1.81-dev libssl-dev nlohmann-json3-dev libspdlog-dev libsqlite3-dev"
+libboost1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev libssl-dev nlohmann-json3-dev libspdlog-dev libsqlite3-dev"
 dev="libgtest-dev libgmock-dev libbenchmark-dev openssl ccache"
 
 want="$build"
