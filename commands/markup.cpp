@@ -69,27 +69,30 @@ std::string_view trim_right(std::string_view s)
     return s;
 }
 
-void plain_spans(inlines const& line, std::string& out)
+void plain_spans(inlines const& line, std::string& out, span_writer write)
 {
-    for (auto const& s : line) {
-        if (auto const* tx = std::get_if<text>(&s)) {
-            switch (tx->look) {
-            case style::plain: out += tx->value; break;
-            case style::strong: out += "**" + tx->value + "**"; break;
-            case style::emphasis: out += "_" + tx->value + "_"; break;
-            case style::code: out += "`" + tx->value + "`"; break;
-            }
-        } else if (auto const* p = std::get_if<person>(&s)) {
-            out += "@" + display_name(p->who);
-        } else if (auto const* ch = std::get_if<channel>(&s)) {
-            out += "#" + (ch->where.name.empty() ? ch->where.id : ch->where.name);
-        }
-    }
+    for (auto const& s : line) (write ? write : write_plain)(out, s);
 }
 
 } // namespace
 
 void append(inlines& to, inlines const& more) { to.insert(to.end(), more.begin(), more.end()); }
+
+void write_plain(std::string& out, span const& s)
+{
+    if (auto const* tx = std::get_if<text>(&s)) {
+        switch (tx->look) {
+        case style::plain: out += tx->value; break;
+        case style::strong: out += "**" + tx->value + "**"; break;
+        case style::emphasis: out += "_" + tx->value + "_"; break;
+        case style::code: out += "`" + tx->value + "`"; break;
+        }
+    } else if (auto const* p = std::get_if<person>(&s)) {
+        out += "@" + display_name(p->who);
+    } else if (auto const* ch = std::get_if<channel>(&s)) {
+        out += "#" + (ch->where.name.empty() ? ch->where.id : ch->where.name);
+    }
+}
 
 std::vector<block> fill(std::string_view tmpl, template_vars const& vars)
 {
@@ -136,33 +139,33 @@ inlines fill_inline(std::string_view tmpl, template_vars const& vars)
     return out;
 }
 
-std::string to_plain(inlines const& line)
+std::string to_plain(inlines const& line, span_writer write)
 {
     std::string out;
-    plain_spans(line, out);
+    plain_spans(line, out, write);
     return out;
 }
 
-std::string to_plain(document const& doc)
+std::string to_plain(document const& doc, span_writer write)
 {
     std::string out;
     for (auto const& b : doc.blocks) {
         if (!out.empty()) out += "\n";
         if (auto const* p = std::get_if<paragraph>(&b)) {
-            plain_spans(p->content, out);
+            plain_spans(p->content, out, write);
             out += "\n";
         } else if (auto const* h = std::get_if<heading>(&b)) {
             out += std::string(static_cast<std::size_t>(h->level < 1 ? 1 : h->level), '#') + " ";
-            plain_spans(h->content, out);
+            plain_spans(h->content, out, write);
             out += "\n";
         } else if (auto const* l = std::get_if<bullet_list>(&b)) {
             for (auto const& item : l->items) {
                 out += "- ";
-                plain_spans(item.content, out);
+                plain_spans(item.content, out, write);
                 out += "\n";
                 for (auto const& child : item.children) {
                     out += "  - ";
-                    plain_spans(child, out);
+                    plain_spans(child, out, write);
                     out += "\n";
                 }
             }
@@ -177,7 +180,7 @@ std::string to_plain(document const& doc)
                 for (auto const& cell : row) {
                     out += " ";
                     std::string c;
-                    plain_spans(cell, c);
+                    plain_spans(cell, c, write);
                     // A pipe inside a cell would break the table; newlines too.
                     for (char ch : c) out += ch == '|' ? std::string("\\|") : ch == '\n' ? std::string(" ") : std::string(1, ch);
                     out += " |";

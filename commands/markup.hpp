@@ -99,11 +99,19 @@ std::vector<block> fill(std::string_view tmpl, template_vars const& vars);
 /// Same as fill() for a one-line template, returned as spans.
 inlines fill_inline(std::string_view tmpl, template_vars const& vars);
 
+/// Writes one span; lets a caller (the console) style spans its own way while reusing the
+/// block layout of to_plain.
+using span_writer = void (*)(std::string& out, span const& s);
+
 /// The canonical plain rendering (CommonMark-like) used by the console adapter and the golden
 /// files: "# " headings, "- " lists with two-space nesting, pipe tables, **strong**, _em_,
-/// `code`, "@name" for people, "#name" for channels. User text is shown verbatim.
-std::string to_plain(document const& doc);
-std::string to_plain(inlines const& line);
+/// `code`, "@name" for people, "#name" for channels. User text is shown verbatim. A span_writer
+/// replaces how spans are written.
+std::string to_plain(document const& doc, span_writer write = nullptr);
+std::string to_plain(inlines const& line, span_writer write = nullptr);
+
+/// The default span_writer (the markdown forms above).
+void write_plain(std::string& out, span const& s);
 
 /// All the text in a document, user text included, without any markup: for searching in tests.
 std::string flatten(document const& doc);
