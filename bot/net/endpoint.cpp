@@ -56,9 +56,14 @@ boost::system::result<endpoint> from_url(urls::url_view const& u)
     if (ep.host.empty()) return make_error_code(errc::invalid_url);
 
     if (u.has_port() && !u.port().empty()) {
-        // Boost.URL reports 0 for a port that does not fit 16 bits; port 0 is not connectable.
-        if (u.port_number() == 0) return make_error_code(errc::invalid_url);
-        ep.port = u.port_number();
+        // Boost.URL keeps the digits but its number wraps above 65535: check the text.
+        unsigned long value = 0;
+        for (char c : u.port()) {
+            value = value * 10 + static_cast<unsigned long>(c - '0');
+            if (value > 65535) return make_error_code(errc::invalid_url);
+        }
+        if (value == 0) return make_error_code(errc::invalid_url); // not connectable
+        ep.port = static_cast<std::uint16_t>(value);
     }
 
     ep.target = u.encoded_path().empty() ? std::string("/") : std::string(u.encoded_path());

@@ -84,6 +84,7 @@ struct websocket_client::impl {
     state st = state::connecting;
     std::optional<websocket_close_reason> peer_close;
     bool writer_running = false;
+    bool reads_done = false; // a read failed: the connection is finished for reading
     asio::steady_timer writer_done; // cancelled when the writer exits
     error_code close_result;
     log::logger_ptr log;
@@ -98,6 +99,18 @@ struct websocket_client::impl {
     {
         st = state::finished;
         queue.close();
+    }
+
+    // Starts a close handshake without waiting for it (a full queue makes it abrupt).
+    void start_close(std::uint16_t code) noexcept
+    {
+        if (st != state::open) return;
+        st = state::closing;
+        if (queue.try_send(error_code{}, outbound{true, code, std::string()})) {
+            ++queued;
+        } else {
+            cancel();
+        }
     }
 
     void cancel() noexcept
@@ -116,7 +129,8 @@ struct websocket_client::impl {
                 for (auto const& h : headers) req.insert(h.name, h.value);
                 if (auth) req.set(beast::http::field::authorization, auth->reveal());
             }));
-        ws.read_message_max(options.read_message_max);
+        // No Beast limit: read() enforces options.read_message_max itself (see read_message).
+        ws.read_message_max(0);
         // The upgrade runs under the TCP deadline like the steps before it.
         beast::get_lowest_layer(ws).expires_after(options.handshake_timeout);
         websocket::response_type response;
@@ -160,12 +174,20 @@ struct websocket_client::impl {
         co_return ec;
     }
 
+    // Reads one whole message, enforcing the size limit here rather than through Beast's
+    // read_message_max: Beast would tear a TLS connection down while the peer is still sending
+    // and report the teardown's error instead of "too big". Returns the error and got_text().
     template <class Ws>
-    static asio::awaitable<std::pair<error_code, bool>> read_one(Ws& ws, beast::flat_buffer& buffer)
+    static asio::awaitable<std::pair<error_code, bool>> read_message(Ws& ws, beast::flat_buffer& buffer,
+                                                                     std::size_t limit)
     {
-        auto [ec, n] = co_await ws.async_read(buffer, use_tuple);
-        (void)n;
-        co_return std::pair<error_code, bool>{ec, ws.got_text()};
+        do {
+            auto [ec, n] = co_await ws.async_read_some(buffer, limit + 1 - buffer.size(), use_tuple);
+            (void)n;
+            if (ec) co_return std::pair<error_code, bool>{ec, false};
+            if (buffer.size() > limit) co_return std::pair<error_code, bool>{make_error_code(errc::message_too_large), false};
+        } while (!ws.is_message_done());
+        co_return std::pair<error_code, bool>{error_code{}, ws.got_text()};
     }
 
     // The only writer of this socket: it drains the bounded queue one message at a time, so
@@ -252,19 +274,28 @@ struct websocket_client::impl {
 
     static asio::awaitable<boost::system::result<std::string>> read(std::shared_ptr<impl> self)
     {
-        if (self->st == state::finished || self->st == state::connecting) {
+        if (self->st == state::finished || self->st == state::connecting || self->reads_done) {
             co_return make_error_code(errc::not_connected);
         }
         for (;;) {
             self->read_buffer.clear();
             std::pair<error_code, bool> r;
+            auto const limit = std::clamp<std::size_t>(self->options.read_message_max, 1, std::size_t{1} << 40);
             if (self->secure) {
-                r = co_await read_one(*self->secure, self->read_buffer);
+                r = co_await read_message(*self->secure, self->read_buffer, limit);
             } else {
-                r = co_await read_one(*self->plain, self->read_buffer);
+                r = co_await read_message(*self->plain, self->read_buffer, limit);
             }
             auto const [ec, text] = r;
+            if (ec == errc::message_too_large) {
+                // Refuse it like RFC 6455 says (close 1009) through the writer, which owns writes.
+                self->log->warn("event=ws_message_too_large host={} limit={}", self->ep.host, limit);
+                self->reads_done = true;
+                self->start_close(close_code::too_big);
+                co_return ec;
+            }
             if (ec) {
+                self->reads_done = true;
                 if (ec == websocket::error::closed) {
                     // Beast has answered the close frame and torn the connection down.
                     auto const& cr = self->secure ? self->secure->reason() : self->plain->reason();
@@ -273,8 +304,7 @@ struct websocket_client::impl {
                     self->finish();
                     co_return make_error_code(errc::closed);
                 }
-                error_code mapped = detail::normalise(ec);
-                if (ec == websocket::error::message_too_big) mapped = make_error_code(errc::message_too_large);
+                error_code const mapped = detail::normalise(ec);
                 if (self->st != state::finished) {
                     self->log->info("event=ws_read_failed host={} error=\"{}\"", self->ep.host, mapped.message());
                 }
@@ -293,16 +323,29 @@ struct websocket_client::impl {
 
     static asio::awaitable<error_code> close(std::shared_ptr<impl> self, std::uint16_t code, std::string reason)
     {
+        if (self->st == state::closing) {
+            // A close is already under way (an earlier close(), or read() refusing an
+            // oversized message): wait for it like the first caller.
+            co_return co_await wait_for_writer(self);
+        }
         if (self->st != state::open) co_return make_error_code(errc::not_connected);
         self->st = state::closing;
         ++self->queued;
-        auto [ec] = co_await self->queue.async_send(error_code{}, outbound{true, code, std::move(reason)}, use_tuple);
+        // A named local, not a braced temporary inside the co_await expression: GCC 12
+        // relocates such aggregate temporaries bytewise, corrupting short strings.
+        outbound item{true, code, std::move(reason)};
+        auto [ec] = co_await self->queue.async_send(error_code{}, std::move(item), use_tuple);
         if (ec) {
             --self->queued;
             bool const aborted = ec == asio::error::operation_aborted;
             self->cancel();
             co_return aborted ? error_code(asio::error::operation_aborted) : make_error_code(errc::not_connected);
         }
+        co_return co_await wait_for_writer(self);
+    }
+
+    static asio::awaitable<error_code> wait_for_writer(std::shared_ptr<impl> self)
+    {
         if (self->writer_running) {
             auto [wait_ec] = co_await self->writer_done.async_wait(use_tuple);
             if (wait_ec != asio::error::operation_aborted || self->writer_running) {

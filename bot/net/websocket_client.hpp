@@ -87,9 +87,10 @@ public:
 
     /// The next text message. Binary messages are skipped with a warning. Errors: errc::closed
     /// (the peer sent a close frame; see peer_close()), errc::timeout (idle timeout),
-    /// errc::message_too_large, errc::not_connected, transport codes. After any error the
-    /// connection is finished. One read at a time. Cancelling a pending read is terminal for
-    /// the connection (Beast cannot resume a half-read frame).
+    /// errc::message_too_large (a close with 1009 is then under way: await close() to let it
+    /// finish), errc::not_connected, transport codes. After any error the connection is done
+    /// for reading. One read at a time. Cancelling a pending read is terminal for the
+    /// connection (Beast cannot resume a half-read frame).
     boost::asio::awaitable<boost::system::result<std::string>> read();
 
     /// Queues a text message for the writer and returns at once. errc::queue_full when
@@ -99,7 +100,9 @@ public:
 
     /// Graceful close: messages already queued are written first, then a close frame with
     /// `code`; completes when the peer answered (or handshake_timeout passed). A pending read()
-    /// then fails with errc::closed. Cancellation of the caller does not stop the close.
+    /// then fails with errc::closed. If a close is already under way, waits for it instead.
+    /// errc::not_connected if the connection already ended. If the caller is cancelled while
+    /// waiting, the connection is dropped abruptly.
     boost::asio::awaitable<boost::system::error_code> close(std::uint16_t code = close_code::going_away,
                                                             std::string reason = {});
 
