@@ -12,9 +12,9 @@ namespace coolhead::net {
 /// How the ceiling grows. Both platforms are just policies: see `slack_backoff` and
 /// `mattermost_backoff`.
 struct backoff_policy {
-    std::chrono::milliseconds initial{1000};
-    std::chrono::milliseconds max{60'000};
-    double multiplier = 2.0;
+    std::chrono::milliseconds initial{1000}; ///< the first ceiling
+    std::chrono::milliseconds max{60'000};   ///< the ceiling never grows past this
+    double multiplier = 2.0;                 ///< ceiling growth per attempt; values below 1 count as 1
 };
 
 /// Slack Socket Mode: 1 s growing to 60 s (STYLE.md 5.6).
@@ -22,12 +22,13 @@ inline constexpr backoff_policy slack_backoff{std::chrono::seconds(1), std::chro
 /// Mattermost websocket: 3 s growing to 5 min, like the official client (PROTOCOLS.md 2.4).
 inline constexpr backoff_policy mattermost_backoff{std::chrono::seconds(3), std::chrono::minutes(5), 2.0};
 
+/// The back-off state of one reconnect loop.
 class backoff {
 public:
     /// Returns a uniformly distributed value in [0, 1). Values outside are clamped.
     using random_source = std::function<double()>;
 
-    /// Uses `random`, e.g. a fixed sequence in tests.
+    /// Uses `random`, e.g. a fixed sequence in tests (an empty function always gives 0.5).
     backoff(backoff_policy policy, random_source random);
     /// Uses a `std::mt19937_64` seeded from `std::random_device`.
     explicit backoff(backoff_policy policy);

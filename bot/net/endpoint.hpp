@@ -18,6 +18,7 @@ enum class scheme { http, https, ws, wss };
 /// Where to connect and what to ask for. Build one with `parse_endpoint` or `join`; a
 /// hand-built plain endpoint to a non-loopback address is still refused when connecting.
 struct endpoint {
+    /// How to talk to it; decides TLS and the default port.
     net::scheme scheme = net::scheme::https;
     /// Bare host for DNS, SNI and certificate checks: lower-case name, dotted IPv4, or IPv6
     /// without brackets ("::1"). Safe to log.

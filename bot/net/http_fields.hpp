@@ -11,8 +11,8 @@ namespace coolhead::net {
 
 /// One header line, name as sent or received.
 struct http_header {
-    std::string name;
-    std::string value;
+    std::string name;  ///< e.g. "Content-Type"; compare with iequals
+    std::string value; ///< as on the wire, without surrounding whitespace
 };
 
 /// Headers in wire order; names may repeat.

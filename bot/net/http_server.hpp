@@ -57,6 +57,7 @@ struct http_server_response {
 /// The server never cancels a running handler, so bound slow work inside it.
 using http_handler = std::function<boost::asio::awaitable<http_server_response>(http_server_request)>;
 
+/// Where to listen and the limits that keep untrusted clients in check.
 struct http_server_options {
     /// Address to bind: "127.0.0.1", "0.0.0.0", "::".
     std::string address = "127.0.0.1";
@@ -78,6 +79,7 @@ struct http_server_options {
     std::size_t max_connections = 64;
 };
 
+/// The server itself; holds its state in a shared block so connections may outlive a stop().
 class http_server {
 public:
     /// Does not bind yet; see listen().
@@ -85,6 +87,7 @@ public:
     /// Abrupt: closes the listener and every connection. Handlers already running finish, but
     /// their responses are lost. Prefer `co_await stop()` first.
     ~http_server();
+    /// Moves the listener and connections; the moved-from server must only be destroyed.
     http_server(http_server&&) noexcept;
     http_server& operator=(http_server&&) = delete;
 

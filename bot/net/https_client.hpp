@@ -27,6 +27,7 @@ class context;
 
 namespace coolhead::net {
 
+/// The request methods the adapters need (`delete_` because `delete` is a keyword).
 enum class http_method { get, head, post, put, patch, delete_ };
 
 /// One request. The client adds `Host`, `User-Agent`, `Content-Length` and keep-alive.
@@ -47,9 +48,9 @@ struct http_request {
 /// A complete response of any status; callers interpret it (Slack: `ok` in the JSON body;
 /// both: `Retry-After`, `X-Ratelimit-*` on 429).
 struct http_response {
-    unsigned status = 0;
-    http_headers headers;
-    std::string body;
+    unsigned status = 0;  ///< e.g. 200, 429
+    http_headers headers; ///< in wire order; look up with header()
+    std::string body;     ///< the whole body, at most `response_body_limit` bytes
 
     /// The first header named `name` (case-insensitive), or nullopt.
     std::optional<std::string_view> header(std::string_view name) const noexcept
@@ -58,6 +59,7 @@ struct http_response {
     }
 };
 
+/// Limits and deadlines of one client; the defaults suit Slack and Mattermost.
 struct https_client_options {
     /// Bounds the DNS lookup and, freshly, the TCP connect.
     std::chrono::milliseconds connect_timeout{10'000};
@@ -69,9 +71,11 @@ struct https_client_options {
     std::size_t response_body_limit = 8u << 20;
     /// Larger response headers fail with Beast's `http::error::header_limit`.
     std::size_t response_header_limit = 64u << 10;
+    /// Sent as `User-Agent`.
     std::string user_agent = "coolhead/0.1";
 };
 
+/// One origin, one kept-alive connection, one request at a time (see the file comment).
 class https_client {
 public:
     /// A client for `base` (http or https; any other scheme makes every request fail with
@@ -81,7 +85,9 @@ public:
                  https_client_options options = {});
     /// Closes the connection; a request still running fails with operation_aborted.
     ~https_client();
+    /// Moves the connection and queue; the moved-from client must only be destroyed.
     https_client(https_client&&) noexcept;
+    /// Closes this client's connection first, then takes over `other`'s.
     https_client& operator=(https_client&&) noexcept;
 
     /// Sends `request` and reads the whole response, connecting first if needed. Waits its

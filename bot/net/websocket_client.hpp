@@ -41,6 +41,7 @@ inline constexpr std::uint16_t too_big = 1009;
 inline constexpr std::uint16_t internal_error = 1011;
 } // namespace close_code
 
+/// Headers, deadlines and limits of one connection; the defaults suit Slack and Mattermost.
 struct websocket_options {
     /// Extra plain headers for the upgrade request. `Authorization` here is refused
     /// (errc::secret_in_plain_header), and so is `Origin` (errc::invalid_header): Mattermost
@@ -60,15 +61,17 @@ struct websocket_options {
     std::size_t read_message_max = 1u << 20;
     /// Messages accepted by send() but not yet being written. At least 1.
     std::size_t write_queue_capacity = 8;
+    /// Sent as `User-Agent` on the upgrade.
     std::string user_agent = "coolhead/0.1";
 };
 
 /// The close frame the peer sent.
 struct websocket_close_reason {
-    std::uint16_t code = 0;
-    std::string reason;
+    std::uint16_t code = 0; ///< see close_code
+    std::string reason;     ///< free text, at most 123 bytes
 };
 
+/// One connected websocket: one reader (the caller of read()) and one internal writer.
 class websocket_client {
 public:
     /// Connects to `url` (ws:// loopback only, or wss://), upgrades, and starts the writer.
@@ -82,7 +85,9 @@ public:
 
     /// Abrupt: drops the connection without a close frame if it is still open.
     ~websocket_client();
+    /// Moves the connection; the moved-from client must only be destroyed.
     websocket_client(websocket_client&&) noexcept;
+    /// Drops this client's connection abruptly first, then takes over `other`'s.
     websocket_client& operator=(websocket_client&&) noexcept;
 
     /// The next text message. Binary messages are skipped with a warning. Errors: errc::closed

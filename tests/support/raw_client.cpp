@@ -71,6 +71,26 @@ asio::awaitable<raw_read> raw_connection::read_until_closed(std::chrono::millise
 
 void raw_connection::close() noexcept { impl_->stream.close(); }
 
+struct full_listener::impl {
+    asio::io_context ioc;
+    tcp::acceptor acceptor{ioc};
+    tcp::socket queued{ioc};
+};
+
+full_listener::full_listener() : impl_(std::make_unique<impl>())
+{
+    tcp::endpoint const ep{asio::ip::make_address("127.0.0.1"), 0};
+    impl_->acceptor.open(ep.protocol());
+    impl_->acceptor.bind(ep);
+    impl_->acceptor.listen(0);
+    // Fills the queue: the kernel completes this handshake, and nobody ever accepts it.
+    impl_->queued.connect(impl_->acceptor.local_endpoint());
+}
+
+full_listener::~full_listener() = default;
+
+std::uint16_t full_listener::port() const noexcept { return impl_->acceptor.local_endpoint().port(); }
+
 asio::awaitable<raw_read> raw_exchange(std::uint16_t port, std::string bytes, std::chrono::milliseconds timeout)
 {
     raw_connection c(co_await asio::this_coro::executor);

@@ -41,6 +41,22 @@ private:
     std::unique_ptr<impl> impl_;
 };
 
+/// A listener on 127.0.0.1 whose accept queue is already full (backlog 0, one connection
+/// waiting, never accepted), so the kernel drops further SYNs and a new connection attempt
+/// hangs until the client's own connect timeout: Linux behaviour, used for connect timeouts.
+class full_listener {
+public:
+    full_listener();
+    ~full_listener();
+    full_listener(full_listener const&) = delete;
+    full_listener& operator=(full_listener const&) = delete;
+    std::uint16_t port() const noexcept;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
 /// Connects to 127.0.0.1:`port`, sends `bytes`, and returns what arrives until the server
 /// closes the connection or `timeout` passes.
 boost::asio::awaitable<raw_read> raw_exchange(std::uint16_t port, std::string bytes, std::chrono::milliseconds timeout);

@@ -1,6 +1,7 @@
 // The HTTPS client against the in-process TLS test server: request/response, keep-alive,
 // stale connections, timeouts, limits, queueing and cancellation.
 #include "net_test.hpp"
+#include "tests/support/raw_client.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -250,4 +251,19 @@ TEST(https_client, a_cancelled_request_leaves_the_client_usable)
     auto res = run(f.ioc, get(client, "/fast"));
     ASSERT_TRUE(res) << res.error().message();
     EXPECT_EQ(res->body, "fast");
+}
+
+TEST(https_client, a_connect_that_gets_no_answer_times_out)
+{
+    full_listener listener;
+    auto tls = test_client_context();
+    asio::io_context ioc;
+    auto options = relaxed_http();
+    options.connect_timeout = 300ms;
+    options.handshake_timeout = 60s; // longer than run()'s bound: only the connect deadline can end this
+    net::https_client client(ioc.get_executor(), tls,
+                             endpoint_of("https://localhost:" + std::to_string(listener.port()) + "/"), options);
+    auto res = run(ioc, get(client, "/"));
+    ASSERT_FALSE(res);
+    EXPECT_EQ(res.error(), net::errc::timeout) << res.error().message();
 }

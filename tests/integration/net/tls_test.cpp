@@ -107,6 +107,22 @@ TEST(tls, a_certificate_for_another_host_is_refused_over_wss)
     EXPECT_TRUE(server.requests().empty());
 }
 
+TEST(tls, an_ip_literal_host_is_checked_against_the_ip_san)
+{
+    // https://127.0.0.1: no SNI (RFC 6066 has none for addresses), the IP SAN must match.
+    test_server good;
+    good.on_http("/ok", reply_with("{}"));
+    test_server wrong({.identity = server_identity::wrong_host}); // no IP SAN at all
+    wrong.on_http("/ok", reply_with("{}"));
+    auto tls = test_client_context();
+    asio::io_context ioc;
+    auto ok = run(ioc, fetch(tls, "https://127.0.0.1:" + std::to_string(good.port()) + "/ok", relaxed_http()));
+    ASSERT_TRUE(ok) << ok.error().message();
+    auto refused = run(ioc, fetch(tls, "https://127.0.0.1:" + std::to_string(wrong.port()) + "/ok", relaxed_http()));
+    ASSERT_FALSE(refused);
+    EXPECT_TRUE(net::is_certificate_error(refused.error())) << refused.error().message();
+}
+
 TEST(tls, the_system_store_does_not_trust_the_test_ca)
 {
     // Verification is on by default: without the test CA the same server is refused.

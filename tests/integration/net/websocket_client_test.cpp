@@ -1,6 +1,8 @@
 // The websocket client against the in-process test server: echo, idle detection, message
 // limits, the bounded write queue, close codes in both directions, drops.
 #include "net_test.hpp"
+#include "tests/support/mailbox.hpp"
+#include "tests/support/raw_client.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -457,4 +459,60 @@ TEST(websocket_client, plain_ws_to_localhost_echoes)
     ASSERT_FALSE(out.connect) << out.connect.message();
     EXPECT_EQ(out.messages, (std::vector<std::string>{"plain"}));
     EXPECT_FALSE(out.last) << out.last.message();
+}
+
+TEST(websocket_client, a_connect_that_gets_no_answer_times_out)
+{
+    full_listener listener;
+    fixture f;
+    auto ec = run(f.ioc, [&]() -> asio::awaitable<error_code> {
+        auto options = relaxed_ws();
+        options.connect_timeout = 300ms;
+        options.handshake_timeout = 60s; // only the connect deadline can end this within run()'s bound
+        auto ws = co_await connect(f.tls, "wss://localhost:" + std::to_string(listener.port()) + "/ws", options);
+        co_return ws ? error_code{} : ws.error();
+    }());
+    EXPECT_EQ(ec, net::errc::timeout) << ec.message();
+}
+
+namespace {
+
+// A scripted session driven from the test thread: each mailbox item is sent as it arrives.
+asio::awaitable<void> forward(mailbox<std::string>& box, websocket_session& s)
+{
+    for (int i = 0; i < 3; ++i) {
+        auto next = co_await box.pop();
+        if (!next) break;
+        if (!co_await s.send(*next)) break;
+    }
+}
+
+} // namespace
+
+TEST(websocket_client, a_session_can_be_scripted_from_the_test_thread)
+{
+    fixture f;
+    mailbox<std::string> box(f.server.executor());
+    f.server.on_websocket("/ws", [&box](websocket_session& s) { return forward(box, s); });
+    box.push("first");
+    auto out = run(f.ioc, [&]() -> asio::awaitable<outcome> {
+        outcome o;
+        auto ws = co_await connect(f.tls, f.server.url("wss", "/ws"));
+        if (!ws) {
+            o.connect = ws.error();
+            co_return o;
+        }
+        for (auto next : {"second", "third"}) {
+            auto msg = co_await ws->read();
+            if (!msg) break;
+            o.messages.push_back(*msg);
+            box.push(next); // the server sends it only now
+        }
+        auto msg = co_await ws->read();
+        if (msg) o.messages.push_back(*msg);
+        o.last = co_await ws->close();
+        co_return o;
+    }());
+    ASSERT_FALSE(out.connect) << out.connect.message();
+    EXPECT_EQ(out.messages, (std::vector<std::string>{"first", "second", "third"}));
 }
