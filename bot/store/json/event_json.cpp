@@ -9,6 +9,8 @@ namespace detail {
 
 namespace c = commands;
 
+// One line per name reads as a table.
+// clang-format off
 // Enum names. The core's tables are the source for the enums it names; closure is named here.
 inline std::string_view name_of(tag<c::role>, c::role v) noexcept { return c::role_name(v); }
 inline std::optional<c::role> parse_name(tag<c::role>, std::string_view s) noexcept { return c::role_from_name(s); }
@@ -69,6 +71,7 @@ constexpr std::string_view type_name(tag<c::message_pinned>) noexcept { return "
 constexpr std::string_view type_name(tag<c::message_unpinned>) noexcept { return "message_unpinned"; }
 constexpr std::string_view type_name(tag<c::reminder_sent>) noexcept { return "reminder_sent"; }
 constexpr std::string_view type_name(tag<c::nudge_sent>) noexcept { return "nudge_sent"; }
+// clang-format on
 
 // Fields, by their struct names. "by" is taken by the event itself.
 template <class Io>
@@ -292,9 +295,15 @@ boost::system::error_category const& codec_category() noexcept
     return c;
 }
 
-std::string_view event_type(commands::event_data const& e) noexcept { return detail::alternative_name(e); }
+std::string_view event_type(commands::event_data const& e) noexcept
+{
+    return detail::alternative_name(e);
+}
 
-std::span<std::string_view const> event_types() noexcept { return detail::type_names; }
+std::span<std::string_view const> event_types() noexcept
+{
+    return detail::type_names;
+}
 
 record to_record(commands::event const& e)
 {

@@ -73,6 +73,8 @@ inline std::optional<m::style> parse_name(tag<m::style>, std::string_view s) noe
     return std::nullopt;
 }
 
+// One line per name reads as a table.
+// clang-format off
 // Block and span types.
 constexpr std::string_view type_name(tag<m::text>) noexcept { return "text"; }
 constexpr std::string_view type_name(tag<m::person>) noexcept { return "person"; }
@@ -81,6 +83,7 @@ constexpr std::string_view type_name(tag<m::paragraph>) noexcept { return "parag
 constexpr std::string_view type_name(tag<m::heading>) noexcept { return "heading"; }
 constexpr std::string_view type_name(tag<m::bullet_list>) noexcept { return "bullet_list"; }
 constexpr std::string_view type_name(tag<m::table>) noexcept { return "table"; }
+// clang-format on
 
 template <class Io>
 void fields(Io& io, m::text& s)
@@ -145,7 +148,10 @@ void fields(Io& io, c::outbound& o)
 
 } // namespace detail
 
-std::string reply_to_json(commands::outbound const& reply) { return detail::dump(detail::encode(reply)); }
+std::string reply_to_json(commands::outbound const& reply)
+{
+    return detail::dump(detail::encode(reply));
+}
 
 boost::system::result<commands::outbound> reply_from_json(std::string_view text)
 {

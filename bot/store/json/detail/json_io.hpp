@@ -52,7 +52,10 @@ template <class... Ts>
 inline constexpr bool is_variant<std::variant<Ts...>> = true;
 
 /// Compact, UTF-8, sorted keys. Invalid UTF-8 becomes U+FFFD instead of throwing.
-inline std::string dump(json const& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+inline std::string dump(json const& j)
+{
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 // People and channels are the same shape everywhere.
 template <class Io>
@@ -198,7 +201,8 @@ json encode(T const& v)
         return json(std::string(name_of(tag<T>{}, v)));
     } else if constexpr (is_vector<T>) {
         json a = json::array();
-        for (auto const& x : v) a.push_back(encode(x));
+        for (auto const& x : v)
+            a.push_back(encode(x));
         return a;
     } else if constexpr (is_variant<T>) {
         writer w;
@@ -216,7 +220,8 @@ inline error_code decode_int64(json const& j, std::int64_t& v) noexcept
 {
     if (j.is_number_unsigned()) {
         auto u = j.get<std::uint64_t>();
-        if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return codec_errc::bad_value;
+        if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+            return codec_errc::bad_value;
         v = static_cast<std::int64_t>(u);
         return {};
     }
@@ -247,7 +252,8 @@ error_code decode(json const& j, T& v)
     } else if constexpr (std::is_same_v<T, int>) {
         std::int64_t x = 0;
         if (auto ec = decode_int64(j, x)) return ec;
-        if (x < std::numeric_limits<int>::min() || x > std::numeric_limits<int>::max()) return codec_errc::bad_value;
+        if (x < std::numeric_limits<int>::min() || x > std::numeric_limits<int>::max())
+            return codec_errc::bad_value;
         v = static_cast<int>(x);
     } else if constexpr (std::is_same_v<T, commands::timestamp>) {
         std::int64_t x = 0;
