@@ -39,8 +39,9 @@ void reader::secret(std::string_view key, log::secret& member, std::string_view 
 {
     secrets_.push_back(key);
     auto env = std::string(env_name);
-    // Whatever the file says here is never echoed: it may well be the token itself.
-    if (find(key) != nullptr)
+    // Whatever the file says here is never echoed: it may well be the token itself. null says
+    // nothing, and is what describe() prints for an unset secret, so its output loads back.
+    if (auto const* found = find(key); found != nullptr && !found->is_null())
         fail(join_path(path_, key), "secrets are not read from the config file; set " + env + " or " + env +
                                         "_FILE in the environment instead");
     if (!enabled) return;
@@ -124,7 +125,7 @@ bool reader::read(json const& j, std::string const& where, commands::duration& o
 bool reader::read(json const& j, std::string const& where, std::filesystem::path& out)
 {
     if (!j.is_string()) {
-        fail(where, "expected a file path, got " + kind_of(j));
+        fail(where, "expected a string, got " + kind_of(j));
         return false;
     }
     auto const& text = j.get_ref<json::string_t const&>();
@@ -138,9 +139,15 @@ bool reader::read(json const& j, std::string const& where, std::filesystem::path
         fail(where, "expected a file path, got " + quote_value(text) + ", which has control characters");
         return false;
     }
-    std::filesystem::path p(text);
-    out = (p.is_absolute() || ctx_.base_dir.empty()) ? p : (ctx_.base_dir / p).lexically_normal();
+    out = text;
+    resolve(out);
     return true;
+}
+
+void reader::resolve(std::filesystem::path& p) const
+{
+    if (p.empty() || p.is_absolute() || ctx_.base_dir.empty()) return;
+    p = (ctx_.base_dir / p).lexically_normal();
 }
 
 bool reader::read(json const& j, std::string const& where, std::vector<std::string>& out)

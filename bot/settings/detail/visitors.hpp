@@ -50,7 +50,11 @@ public:
     {
         known_.push_back(key);
         auto const* found = find(key);
-        if (found == nullptr) return;
+        if (found == nullptr) {
+            // A default path is relative to the config file's directory too.
+            resolve(member);
+            return;
+        }
         auto where = join_path(path_, key);
         T value{};
         if (!read(*found, where, value)) return;
@@ -77,8 +81,9 @@ public:
         failures_ += inner.failures_;
     }
 
-    /// A secret: never a key of the file (a key of that name is an error that says where
-    /// secrets go). When `enabled`, read from `env_name` or `env_name`_FILE and required.
+    /// A secret: never a value in the file (a key of that name is an error that says where
+    /// secrets go, unless it is null). When `enabled`, read from `env_name` or
+    /// `env_name`_FILE and required.
     void secret(std::string_view key, log::secret& member, std::string_view env_name, bool enabled);
 
     /// A cross-field rule (`problems rule()`), reported at `key`; skipped when a field of this
@@ -98,6 +103,15 @@ public:
 
 private:
     static json const& empty_object();
+    void resolve(std::filesystem::path& p) const;
+    void resolve(std::optional<std::filesystem::path>& p) const
+    {
+        if (p) resolve(*p);
+    }
+    template <class T>
+    void resolve(T&) const
+    {
+    }
     json const* find(std::string_view key) const;
     void fail(std::string const& where, std::string const& what);
     void report(std::string const& where, problems const& found);
