@@ -1,0 +1,406 @@
+// The coolhead executable: command line, settings, and wiring. Everything it wires lives in the
+// libraries under bot/; this file only chooses and connects them.
+//
+//   coolhead console [--config FILE] [--store PATH] [--as NAME] [--channel NAME]
+//                    [--clock real|simulated] [--start ISO8601]
+//   coolhead run --config FILE
+//   coolhead check-config FILE
+//   coolhead --help | --version
+
+#include "bot/adapters/console/console_adapter.hpp"
+#include "bot/app/clock.hpp"
+#include "bot/app/dispatcher.hpp"
+#include "bot/app/incident_cache.hpp"
+#include "bot/app/reminder_scheduler.hpp"
+#include "bot/log/log.hpp"
+#include "bot/settings/settings.hpp"
+#include "bot/store/sqlite/sqlite_store.hpp"
+#include "bot/store/sqlite_event_store.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/program_options.hpp>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <future>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include <poll.h>
+#include <unistd.h>
+
+#ifndef COOLHEAD_VERSION
+#define COOLHEAD_VERSION "0.0.0"
+#endif
+
+namespace asio = boost::asio;
+namespace po = boost::program_options;
+using namespace coolhead;
+
+namespace {
+
+constexpr std::string_view usage_text =
+    "coolhead keeps incident calls calm, organised and honest.\n"
+    "\n"
+    "Usage:\n"
+    "  coolhead console [options]        rehearse an incident call in this terminal (embedded store)\n"
+    "  coolhead run --config FILE        run the bot with the chat adapters the config enables\n"
+    "  coolhead check-config FILE        validate a config file and print the effective settings\n"
+    "  coolhead --help | --version\n"
+    "\n"
+    "`coolhead <command> --help` lists a command's options.\n";
+
+/// Exit codes: 0 fine, 1 a run-time failure (store, network), 2 bad usage or configuration.
+constexpr int exit_runtime = 1;
+constexpr int exit_usage = 2;
+
+int fail(std::string const& message, int code)
+{
+    std::fprintf(stderr, "coolhead: %s\n", message.c_str());
+    return code;
+}
+
+/// Loads the config file (or the defaults when there is none) and reports every error.
+std::optional<settings::settings> load_settings(std::optional<std::string> const& file, settings::environment const& env)
+{
+    if (!file) {
+        // Without a file the defaults apply, but the environment's secrets are still read by
+        // the loader: an empty object is a complete config.
+        auto r = settings::load_text("{}", "(defaults)", std::filesystem::current_path(), env);
+        if (r) return std::move(*r.value);
+        for (auto const& e : r.errors) std::fprintf(stderr, "coolhead: %s\n", e.c_str());
+        return std::nullopt;
+    }
+    auto r = settings::load_file(*file, env);
+    if (r) return std::move(*r.value);
+    for (auto const& e : r.errors) std::fprintf(stderr, "coolhead: %s\n", e.c_str());
+    return std::nullopt;
+}
+
+bool setup_logging(settings::settings const& s, bool quiet_default, settings::environment const& env)
+{
+    auto opts = settings::to_log_options(s.log);
+    if (auto lvl = env("SPDLOG_LEVEL")) opts.levels = *lvl;
+    else if (quiet_default) opts.level = "warn"; // the console's terminal is for the call, not for logs
+    if (!log::setup(opts)) {
+        std::fprintf(stderr, "coolhead: the log level setting is not valid\n");
+        return false;
+    }
+    return true;
+}
+
+std::optional<commands::timestamp> parse_iso(std::string_view s)
+{
+    // 2026-11-23T03:00:00Z
+    int y, mo, d, h, mi, sec;
+    char z = 0;
+    if (std::sscanf(std::string(s).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &sec, &z) != 7 || z != 'Z')
+        return std::nullopt;
+    using namespace std::chrono;
+    year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+    if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    return commands::timestamp{sys_days{ymd}} + hours{h} + minutes{mi} + seconds{sec};
+}
+
+/// The newest event time in the store, so a simulated clock never runs backwards across restarts.
+asio::awaitable<std::optional<commands::timestamp>> newest_event(store::event_store& store, app::incident_cache& cache)
+{
+    std::optional<commands::timestamp> newest;
+    auto rows = co_await store.incidents(false);
+    if (!rows) co_return newest;
+    for (auto const& row : *rows) {
+        auto s = co_await cache.get(row.number);
+        if (s && *s && !(*s)->log.empty() && (!newest || (*s)->log.back().at > *newest)) newest = (*s)->log.back().at;
+    }
+    co_return newest;
+}
+
+/// Reads stdin line by line on the calling thread while the io thread does the work, so input
+/// from a terminal, a pipe or a file (which epoll can't watch) all work. A signal wakes the
+/// reader through a pipe, so Ctrl-C and SIGTERM end the session cleanly.
+class line_reader {
+public:
+    line_reader()
+    {
+        if (::pipe(wake_) != 0) wake_[0] = wake_[1] = -1;
+    }
+    ~line_reader()
+    {
+        for (int fd : wake_)
+            if (fd >= 0) ::close(fd);
+    }
+    void wake() const
+    {
+        char c = 1;
+        [[maybe_unused]] auto n = ::write(wake_[1], &c, 1);
+    }
+    /// The next line without its newline; nothing at end of input or after wake().
+    std::optional<std::string> next()
+    {
+        for (;;) {
+            if (auto nl = buffer_.find('\n'); nl != std::string::npos) {
+                auto line = buffer_.substr(0, nl);
+                buffer_.erase(0, nl + 1);
+                return line;
+            }
+            if (eof_) {
+                if (buffer_.empty()) return std::nullopt;
+                return std::exchange(buffer_, {});
+            }
+            pollfd fds[2]{{0, POLLIN, 0}, {wake_[0], POLLIN, 0}};
+            if (::poll(fds, 2, -1) < 0) {
+                if (errno == EINTR) continue;
+                return std::nullopt;
+            }
+            if (fds[1].revents) return std::nullopt;
+            char buf[4096];
+            auto n = ::read(0, buf, sizeof buf);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) eof_ = true;
+            else buffer_.append(buf, static_cast<std::size_t>(n));
+        }
+    }
+
+private:
+    int wake_[2]{-1, -1};
+    std::string buffer_;
+    bool eof_ = false;
+};
+
+struct console_args {
+    std::optional<std::string> config;
+    std::optional<std::string> store;
+    std::string as;
+    std::string channel = "incident";
+    std::string clock = "real";
+    std::optional<std::string> start;
+};
+
+int run_console(console_args const& a)
+{
+    auto env = settings::process_environment();
+    auto s = load_settings(a.config, env);
+    if (!s) return exit_usage;
+    if (!setup_logging(*s, true, env)) return exit_usage;
+    if (a.clock != "real" && a.clock != "simulated") return fail("--clock is `real` or `simulated`", exit_usage);
+    std::optional<commands::timestamp> start;
+    if (a.start) {
+        start = parse_iso(*a.start);
+        if (!start) return fail("--start takes a UTC time like 2026-11-23T03:00:00Z", exit_usage);
+        if (a.clock != "simulated") return fail("--start needs --clock simulated", exit_usage);
+    }
+    auto store_path = a.store ? std::filesystem::path(*a.store) : s->store.path;
+
+    std::unique_ptr<store::sqlite_event_store> store;
+    try {
+        store::sqlite_options so;
+        so.delivery_retention = s->store.delivery_retention;
+        store = std::make_unique<store::sqlite_event_store>(store::sqlite_store::open(store_path.string(), so), log::component("store"));
+    } catch (store::open_error const& e) {
+        return fail(e.what(), exit_runtime);
+    }
+
+    bool interactive = ::isatty(0) && ::isatty(1);
+    app::system_clock real_clock;
+    std::optional<app::simulated_clock> sim;
+    if (a.clock == "simulated") sim.emplace(start.value_or(real_clock.now()));
+    app::clock const& clk = sim ? static_cast<app::clock const&>(*sim) : real_clock;
+
+    asio::io_context io;
+    auto work = asio::make_work_guard(io);
+    app::incident_cache cache(*store);
+    auto policy = settings::to_policy(*s);
+    app::dispatcher dispatcher(*store, cache, policy, clk, log::component("app"));
+
+    std::mutex out_mutex;
+    auto write = [&](std::string const& text) {
+        std::lock_guard lock(out_mutex);
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        std::fflush(stdout);
+    };
+    console::options opts;
+    opts.as = a.as.empty() ? (std::getenv("USER") ? std::getenv("USER") : "you") : a.as;
+    opts.channel = a.channel;
+    opts.color = interactive;
+
+    std::optional<console::console_adapter> console;
+    app::reminder_scheduler reminders(io.get_executor(), *store, cache, dispatcher.policy(), clk,
+                                      [&](commands::outbound m) { console->post(std::move(m)); },
+                                      commands::user_ref{"coolhead", "coolhead"}, log::component("app"));
+    dispatcher.on_commit = [&](std::uint64_t) { reminders.poke(); };
+    std::optional<console::console_adapter::time_control> time;
+    if (sim)
+        time = console::console_adapter::time_control{[&](commands::duration d) { sim->advance(d); },
+                                                      [&]() -> asio::awaitable<void> { co_await reminders.fire_due(); }};
+    console.emplace(dispatcher, [&] { return clk.now(); }, time, opts, write, log::component("console"));
+
+    line_reader reader;
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    std::atomic<bool> stopping = false;
+    signals.async_wait([&](boost::system::error_code ec, int) {
+        if (ec) return;
+        stopping = true;
+        reader.wake();
+    });
+    std::thread io_thread([&] { io.run(); });
+
+    // Start-up on the io thread: a simulated clock catches up with the stored history, then
+    // reminders start (a real clock fires anything that fell due while the bot was down).
+    auto ready = asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+        if (sim)
+            if (auto newest = co_await newest_event(*store, cache)) sim->catch_up(*newest);
+        reminders.start();
+    }, asio::use_future);
+    ready.wait();
+
+    if (interactive)
+        write("coolhead console: you are " + opts.as + " in #" + opts.channel + ", store " + store_path.string() +
+              (sim ? ", simulated clock at " + commands::format_iso8601(clk.now()) : std::string{}) +
+              ". `:help` lists the console commands.\n\n");
+
+    int code = 0;
+    while (!stopping) {
+        if (interactive) write(console->prompt());
+        auto line = reader.next();
+        if (!line) break;
+        // One line at a time, in order: the next is read once this one's reply is printed.
+        auto more = asio::co_spawn(io, console->line(std::move(*line)), asio::use_future);
+        try {
+            if (!more.get()) break;
+        } catch (std::exception const& e) {
+            log::component("console")->error("event=line_failed error=\"{}\"", e.what());
+            code = exit_runtime;
+            break;
+        }
+    }
+
+    // Orderly shutdown: no new work, stop timers and signal handling on the io thread, let the
+    // store finish and flush, then let the io thread run dry.
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+        reminders.stop();
+        signals.cancel();
+        co_return;
+    }, asio::use_future).wait();
+    store->stop();
+    work.reset();
+    io_thread.join();
+    if (interactive) write("\n");
+    return code;
+}
+
+int run_daemon(std::string const& config)
+{
+    auto env = settings::process_environment();
+    auto s = load_settings(config, env);
+    if (!s) return exit_usage;
+    if (!setup_logging(*s, false, env)) return exit_usage;
+    if (!s->slack.enabled && !s->mattermost.enabled)
+        return fail(config + ": no chat adapter is enabled; set slack.enabled or mattermost.enabled, or rehearse with "
+                             "`coolhead console`",
+                    exit_usage);
+    return fail("the chat adapters are not built into this version yet; use `coolhead console`", exit_usage);
+}
+
+int check_config(std::string const& file)
+{
+    auto env = settings::process_environment();
+    auto r = settings::load_file(file, env);
+    if (!r) {
+        for (auto const& e : r.errors) std::fprintf(stderr, "coolhead: %s\n", e.c_str());
+        return exit_usage;
+    }
+    std::cout << settings::describe(*r.value) << std::endl;
+    return 0;
+}
+
+int main_impl(int argc, char** argv)
+{
+    if (argc < 2) {
+        std::cerr << usage_text;
+        return exit_usage;
+    }
+    std::string command = argv[1];
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::cout << usage_text;
+        return 0;
+    }
+    if (command == "--version") {
+        std::cout << "coolhead " << COOLHEAD_VERSION << "\n";
+        return 0;
+    }
+    auto parse = [&](po::options_description const& desc, po::positional_options_description const* pos, po::variables_map& vm) {
+        auto parser = po::command_line_parser(argc - 1, argv + 1).options(desc);
+        if (pos) parser.positional(*pos);
+        po::store(parser.run(), vm);
+        po::notify(vm);
+    };
+
+    if (command == "console") {
+        console_args a;
+        po::options_description desc("coolhead console: rehearse an incident call in this terminal");
+        desc.add_options()("help,h", "this help")
+            ("config", po::value<std::string>(), "config file (defaults apply without one)")
+            ("store", po::value<std::string>(), "SQLite database file (default: the config's store.path, or coolhead.db)")
+            ("as", po::value<std::string>(&a.as), "who you are at the start (default: $USER)")
+            ("channel", po::value<std::string>(&a.channel)->default_value("incident"), "the channel you start in")
+            ("clock", po::value<std::string>(&a.clock)->default_value("real"), "real, or simulated (moves with :wait)")
+            ("start", po::value<std::string>(), "simulated clock's start, e.g. 2026-11-23T03:00:00Z (default: now)");
+        po::variables_map vm;
+        parse(desc, nullptr, vm);
+        if (vm.count("help")) {
+            std::cout << desc << "\nIn the console, `:help` lists the console commands.\n";
+            return 0;
+        }
+        if (vm.count("config")) a.config = vm["config"].as<std::string>();
+        if (vm.count("store")) a.store = vm["store"].as<std::string>();
+        if (vm.count("start")) a.start = vm["start"].as<std::string>();
+        return run_console(a);
+    }
+    if (command == "run") {
+        po::options_description desc("coolhead run: the daemon");
+        desc.add_options()("help,h", "this help")("config", po::value<std::string>()->required(), "config file");
+        po::variables_map vm;
+        po::store(po::command_line_parser(argc - 1, argv + 1).options(desc).run(), vm);
+        if (vm.count("help")) {
+            std::cout << desc;
+            return 0;
+        }
+        po::notify(vm);
+        return run_daemon(vm["config"].as<std::string>());
+    }
+    if (command == "check-config") {
+        po::options_description desc("coolhead check-config FILE: validate a config file");
+        desc.add_options()("help,h", "this help")("file", po::value<std::string>()->required(), "config file");
+        po::positional_options_description pos;
+        pos.add("file", 1);
+        po::variables_map vm;
+        po::store(po::command_line_parser(argc - 1, argv + 1).options(desc).positional(pos).run(), vm);
+        if (vm.count("help")) {
+            std::cout << desc;
+            return 0;
+        }
+        po::notify(vm);
+        return check_config(vm["file"].as<std::string>());
+    }
+    std::cerr << "coolhead: `" << command << "` isn't a command I know.\n\n" << usage_text;
+    return exit_usage;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    try {
+        return main_impl(argc, argv);
+    } catch (po::error const& e) {
+        return fail(e.what(), exit_usage);
+    } catch (std::exception const& e) {
+        return fail(e.what(), exit_runtime);
+    }
+}
