@@ -2,6 +2,7 @@
 
 #include "bot/store/json/detail/json_io.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace coolhead::store {
@@ -315,6 +316,9 @@ record to_record(commands::event const& e)
 
 boost::system::result<commands::event> from_record(record const& r)
 {
+    // The type first: a record from a newer version should say so, whatever its body holds.
+    if (std::find(detail::type_names.begin(), detail::type_names.end(), r.type) == detail::type_names.end())
+        return codec_errc::unknown_type;
     detail::json body;
     if (auto ec = detail::parse_object(r.body, body)) return ec;
     detail::reader in(body);

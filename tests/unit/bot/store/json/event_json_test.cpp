@@ -221,6 +221,7 @@ TEST(event_json, bad_records_are_errors_and_never_throw)
         {"incident_exploded", R"({"by":{}})", codec_errc::unknown_type},
         {"", R"({"by":{}})", codec_errc::unknown_type},
         {"Note_Added", R"({"by":{}})", codec_errc::unknown_type},
+        {"incident_exploded", "not json", codec_errc::unknown_type}, // the type is checked first
         // The author.
         {"note_added", R"({"text":"a"})", codec_errc::missing_field},
         {"note_added", R"({"by":"alice","text":"a"})", codec_errc::wrong_type},
