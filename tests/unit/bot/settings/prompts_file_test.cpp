@@ -21,7 +21,7 @@ std::vector<std::string> errors_of(prompts_result const& r)
     return r.errors;
 }
 
-TEST(prompts_file, an_empty_object_keeps_every_built_in_text)
+TEST(settings_prompts_file, an_empty_object_keeps_every_built_in_text)
 {
     auto r = parse_prompts("{}", "prompts.json");
     ASSERT_TRUE(r) << ::testing::PrintToString(r.errors);
@@ -31,7 +31,7 @@ TEST(prompts_file, an_empty_object_keeps_every_built_in_text)
     for (auto const& s : commands::prompt_specs()) EXPECT_EQ(r.value->text(s.key), s.text);
 }
 
-TEST(prompts_file, an_override_replaces_only_its_own_text)
+TEST(settings_prompts_file, an_override_replaces_only_its_own_text)
 {
     auto r = parse_prompts(R"({"texts": {"humility.blame": "\"{phrase}\": let's check our side first."}})",
                            "prompts.json");
@@ -44,7 +44,7 @@ TEST(prompts_file, an_override_replaces_only_its_own_text)
     }
 }
 
-TEST(prompts_file, an_unknown_prompt_key_is_an_error_with_a_suggestion)
+TEST(settings_prompts_file, an_unknown_prompt_key_is_an_error_with_a_suggestion)
 {
     EXPECT_THAT(errors_of(parse_prompts(R"({"texts": {"phase.discovry": "Go."}})", "prompts.json")),
                 ElementsAre(R"(prompts.json: texts.phase.discovry: unknown prompt key (did you mean "phase.discovery"?))"));
@@ -53,7 +53,7 @@ TEST(prompts_file, an_unknown_prompt_key_is_an_error_with_a_suggestion)
                             "every key)"));
 }
 
-TEST(prompts_file, an_undeclared_placeholder_names_the_key_and_the_placeholder)
+TEST(settings_prompts_file, an_undeclared_placeholder_names_the_key_and_the_placeholder)
 {
     EXPECT_THAT(errors_of(parse_prompts(R"({"texts": {"phase.discovery": "Find the cause of {incidnet}."}})",
                                         "prompts.json")),
@@ -71,21 +71,21 @@ TEST(prompts_file, an_undeclared_placeholder_names_the_key_and_the_placeholder)
                             "may use {id})"));
 }
 
-TEST(prompts_file, braces_that_are_not_placeholders_are_left_alone)
+TEST(settings_prompts_file, braces_that_are_not_placeholders_are_left_alone)
 {
     auto r = parse_prompts(R"({"texts": {"humility.blame": "{phrase} {} { phrase } {a b} {{phrase}} {x"}})",
                            "prompts.json");
     EXPECT_TRUE(r) << ::testing::PrintToString(r.errors);
 }
 
-TEST(prompts_file, placeholders_in_finds_each_name_once_in_order)
+TEST(settings_prompts_file, placeholders_in_finds_each_name_once_in_order)
 {
     EXPECT_THAT(placeholders_in("{b} and {a}, then {b} again; {} { a } {x-y.z} {unterminated"),
                 ElementsAre("b", "a", "x-y.z"));
     EXPECT_THAT(placeholders_in(""), IsEmpty());
 }
 
-TEST(prompts_file, a_text_must_be_a_non_empty_string)
+TEST(settings_prompts_file, a_text_must_be_a_non_empty_string)
 {
     EXPECT_THAT(errors_of(parse_prompts(R"({"texts": {"humility.blame": ""}})", "prompts.json")),
                 ElementsAre("prompts.json: texts.humility.blame: expected the text of the prompt, got an empty string"));
@@ -95,7 +95,7 @@ TEST(prompts_file, a_text_must_be_a_non_empty_string)
                 ElementsAre("prompts.json: texts: expected an object of strings, got an array"));
 }
 
-TEST(prompts_file, an_unknown_top_level_key_is_an_error)
+TEST(settings_prompts_file, an_unknown_top_level_key_is_an_error)
 {
     EXPECT_THAT(errors_of(parse_prompts(R"({"blame_phrase": []})", "prompts.json")),
                 ElementsAre(R"(prompts.json: blame_phrase: unknown key (did you mean "blame_phrases"?))"));
@@ -108,7 +108,7 @@ TEST(prompts_file, an_unknown_top_level_key_is_an_error)
                 ElementsAre("prompts.json: texts.humility.blame: appears more than once; keep only one"));
 }
 
-TEST(prompts_file, blame_phrases_replace_the_built_in_list)
+TEST(settings_prompts_file, blame_phrases_replace_the_built_in_list)
 {
     auto r = parse_prompts(R"({"blame_phrases": ["vendor problem", "DNS again"]})", "prompts.json");
     ASSERT_TRUE(r) << ::testing::PrintToString(r.errors);
@@ -121,7 +121,7 @@ TEST(prompts_file, blame_phrases_replace_the_built_in_list)
     EXPECT_TRUE(off.value->blame_phrases.empty()) << "an empty list turns nudges off";
 }
 
-TEST(prompts_file, blame_phrases_must_be_non_empty_strings)
+TEST(settings_prompts_file, blame_phrases_must_be_non_empty_strings)
 {
     EXPECT_THAT(errors_of(parse_prompts(R"({"blame_phrases": ["ok", "", "  ", 4]})", "prompts.json")),
                 ElementsAre("prompts.json: blame_phrases[3]: expected a string, got a number"));
@@ -132,7 +132,7 @@ TEST(prompts_file, blame_phrases_must_be_non_empty_strings)
                 ElementsAre("prompts.json: blame_phrases: expected an array of strings, got a string"));
 }
 
-TEST(prompts_file, to_policy_uses_the_teams_texts_and_phrases)
+TEST(settings_prompts_file, to_policy_uses_the_teams_texts_and_phrases)
 {
     temp_dir dir;
     dir.write("prompts.json", R"({

@@ -23,7 +23,7 @@ secret_source from(std::map<std::string, std::string, std::less<>> vars)
     return secret_source(fixed_environment(std::move(vars)));
 }
 
-TEST(secret_source, reads_the_variable_itself)
+TEST(settings_secret_source, reads_the_variable_itself)
 {
     auto found = from({{"SLACK_BOT_TOKEN", "xoxb-fake-1"}}).find("SLACK_BOT_TOKEN");
     ASSERT_TRUE(found.value);
@@ -32,7 +32,7 @@ TEST(secret_source, reads_the_variable_itself)
     EXPECT_EQ(found.origin, "SLACK_BOT_TOKEN");
 }
 
-TEST(secret_source, reads_the_file_named_by_the_file_variable_without_its_trailing_newline)
+TEST(settings_secret_source, reads_the_file_named_by_the_file_variable_without_its_trailing_newline)
 {
     temp_dir dir;
     auto lf = dir.write("lf", "xoxb-fake-2\n");
@@ -52,7 +52,7 @@ TEST(secret_source, reads_the_file_named_by_the_file_variable_without_its_traili
     EXPECT_EQ(read(none), "xoxb-fake-5");
 }
 
-TEST(secret_source, neither_variable_set_is_neither_a_value_nor_an_error)
+TEST(settings_secret_source, neither_variable_set_is_neither_a_value_nor_an_error)
 {
     auto found = from({{"OTHER", "x"}}).find("SLACK_BOT_TOKEN");
     EXPECT_FALSE(found.value);
@@ -64,7 +64,7 @@ TEST(secret_source, neither_variable_set_is_neither_a_value_nor_an_error)
     EXPECT_FALSE(empty_env.error);
 }
 
-TEST(secret_source, both_set_is_an_error)
+TEST(settings_secret_source, both_set_is_an_error)
 {
     temp_dir dir;
     auto file = dir.write("token", "xoxb-in-file\n");
@@ -75,7 +75,7 @@ TEST(secret_source, both_set_is_an_error)
     EXPECT_EQ(*found.error, "SLACK_BOT_TOKEN and SLACK_BOT_TOKEN_FILE are both set; set only one of them");
 }
 
-TEST(secret_source, an_unreadable_file_is_named)
+TEST(settings_secret_source, an_unreadable_file_is_named)
 {
     temp_dir dir;
     auto missing = (dir.path() / "missing").string();
@@ -99,7 +99,7 @@ TEST(secret_source, an_unreadable_file_is_named)
     EXPECT_THAT(*large.error, Not(HasSubstr("xxxx")));
 }
 
-TEST(secret_source, an_empty_value_is_an_error)
+TEST(settings_secret_source, an_empty_value_is_an_error)
 {
     auto direct = from({{"MATTERMOST_TOKEN", ""}}).find("MATTERMOST_TOKEN");
     ASSERT_TRUE(direct.error);
@@ -122,7 +122,7 @@ TEST(secret_source, an_empty_value_is_an_error)
               "MATTERMOST_TOKEN_FILE is set but empty; it should name the file that holds MATTERMOST_TOKEN");
 }
 
-TEST(secret_source, a_found_secret_formats_as_redacted)
+TEST(settings_secret_source, a_found_secret_formats_as_redacted)
 {
     auto found = from({{"SLACK_BOT_TOKEN", "xoxb-never-printed"}}).find("SLACK_BOT_TOKEN");
     ASSERT_TRUE(found.value);
@@ -132,7 +132,7 @@ TEST(secret_source, a_found_secret_formats_as_redacted)
     EXPECT_EQ(os.str(), "[redacted]");
 }
 
-TEST(secret_source, the_process_environment_is_read)
+TEST(settings_secret_source, the_process_environment_is_read)
 {
     // PATH is set in every environment ctest runs in; this test only reads it.
     auto env = process_environment();

@@ -39,7 +39,7 @@ void leaf_keys(nlohmann::json const& j, std::string const& prefix, std::set<std:
     }
 }
 
-TEST(shipped_config, prompts_json_holds_exactly_the_built_in_texts_and_phrases)
+TEST(settings_shipped_config, prompts_json_holds_exactly_the_built_in_texts_and_phrases)
 {
     auto file = config_dir() / "prompts.json";
     auto r = parse_prompts(read_text(file), file.string());
@@ -57,7 +57,7 @@ TEST(shipped_config, prompts_json_holds_exactly_the_built_in_texts_and_phrases)
     EXPECT_EQ(book.blame_phrases, phrases);
 }
 
-TEST(shipped_config, the_example_loads_cleanly)
+TEST(settings_shipped_config, the_example_loads_cleanly)
 {
     auto r = load_file(config_dir() / "coolhead.example.json", no_env());
     ASSERT_TRUE(r) << ::testing::PrintToString(r.errors);
@@ -65,7 +65,7 @@ TEST(shipped_config, the_example_loads_cleanly)
     EXPECT_EQ(r.value->store.path, config_dir() / "coolhead.db");
 }
 
-TEST(shipped_config, the_example_shows_every_key_with_its_default)
+TEST(settings_shipped_config, the_example_shows_every_key_with_its_default)
 {
     auto example = load_file(config_dir() / "coolhead.example.json", no_env());
     ASSERT_TRUE(example) << ::testing::PrintToString(example.errors);
@@ -88,7 +88,7 @@ TEST(shipped_config, the_example_shows_every_key_with_its_default)
     EXPECT_EQ(shown, schema);
 }
 
-TEST(shipped_config, the_readme_documents_every_key)
+TEST(settings_shipped_config, the_readme_documents_every_key)
 {
     auto readme = read_text(config_dir() / "README.md");
     auto defaults = load("{}");

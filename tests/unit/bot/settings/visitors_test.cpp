@@ -81,7 +81,7 @@ outcome read(std::string_view text, environment env = test_support::no_env())
     return out;
 }
 
-TEST(visitors, a_new_section_is_read_from_its_visit_alone)
+TEST(settings_visitors, a_new_section_is_read_from_its_visit_alone)
 {
     auto r = read(R"({"example": {"enabled": true, "connections": 4, "port": 9000, "team": "T1",
                                   "retry": {"initial": "2s", "max": "2m"}}})",
@@ -97,7 +97,7 @@ TEST(visitors, a_new_section_is_read_from_its_visit_alone)
     EXPECT_EQ(e.token.reveal(), "tok-1");
 }
 
-TEST(visitors, integers_are_checked_for_type_and_range)
+TEST(settings_visitors, integers_are_checked_for_type_and_range)
 {
     EXPECT_THAT(read(R"({"example": {"connections": 12}})").errors,
                 ElementsAre("x.json: example.connections: expected an integer from 1 to 10, got 12"));
@@ -114,7 +114,7 @@ TEST(visitors, integers_are_checked_for_type_and_range)
         << "too large for 64 bits: nlohmann makes it a float";
 }
 
-TEST(visitors, nested_sections_check_their_own_keys_and_rules)
+TEST(settings_visitors, nested_sections_check_their_own_keys_and_rules)
 {
     EXPECT_THAT(read(R"({"example": {"retry": {"initial": "5m", "maxx": "1m"}}})").errors,
                 ElementsAre("x.json: example.retry.initial: 5m is longer than max (1m)",
@@ -123,7 +123,7 @@ TEST(visitors, nested_sections_check_their_own_keys_and_rules)
                 ElementsAre("x.json: example.retry: expected an object, got an array"));
 }
 
-TEST(visitors, a_secret_is_required_only_when_the_section_is_enabled)
+TEST(settings_visitors, a_secret_is_required_only_when_the_section_is_enabled)
 {
     EXPECT_THAT(read(R"({"example": {"enabled": true}})").errors,
                 ElementsAre("example is enabled but neither EXAMPLE_TOKEN nor EXAMPLE_TOKEN_FILE is set"));
@@ -131,7 +131,7 @@ TEST(visitors, a_secret_is_required_only_when_the_section_is_enabled)
     EXPECT_THAT(read("{}").errors, IsEmpty()) << "an absent section is its defaults";
 }
 
-TEST(visitors, the_describer_writes_what_the_reader_reads)
+TEST(settings_visitors, the_describer_writes_what_the_reader_reads)
 {
     auto r = read(R"({"example": {"enabled": true, "connections": 3, "retry": {"max": "90s"}}})",
                   fixed_environment({{"EXAMPLE_TOKEN", "tok-2"}}));
@@ -143,7 +143,7 @@ TEST(visitors, the_describer_writes_what_the_reader_reads)
                           R"("retry":{"initial":"1s","max":"1m30s"},"token":"[redacted]"}})");
 }
 
-TEST(json_file, a_syntax_error_gives_line_and_column)
+TEST(settings_json_file, a_syntax_error_gives_line_and_column)
 {
     auto p = detail::parse_json("{\n  \"a\": [1, 2,,]\n}");
     EXPECT_FALSE(p.value);
@@ -152,7 +152,7 @@ TEST(json_file, a_syntax_error_gives_line_and_column)
     EXPECT_THAT(detail::parse_json("{\"a\": tru}").errors, ElementsAre("not valid JSON at line 1, column 10"));
 }
 
-TEST(json_file, the_message_never_quotes_the_input)
+TEST(settings_json_file, the_message_never_quotes_the_input)
 {
     auto p = detail::parse_json(R"({"token": "xoxb-secret" oops})");
     ASSERT_THAT(p.errors, ElementsAre(::testing::StartsWith("not valid JSON at line 1")));
@@ -160,7 +160,7 @@ TEST(json_file, the_message_never_quotes_the_input)
     EXPECT_THAT(p.errors[0], ::testing::Not(::testing::HasSubstr("oops")));
 }
 
-TEST(json_file, repeated_keys_are_found_at_any_depth)
+TEST(settings_json_file, repeated_keys_are_found_at_any_depth)
 {
     auto p = detail::parse_json(R"({"a": [{"b": 1}, {"c": {"d": 1, "d": 2}}], "e": 1, "e": 2})");
     ASSERT_TRUE(p.value) << "the document is still usable";
@@ -169,7 +169,7 @@ TEST(json_file, repeated_keys_are_found_at_any_depth)
     EXPECT_THAT(detail::parse_json(R"([{"x": 1}, {"x": 1}])").errors, IsEmpty()) << "different objects";
 }
 
-TEST(json_file, join_path_quotes_odd_keys)
+TEST(settings_json_file, join_path_quotes_odd_keys)
 {
     EXPECT_EQ(detail::join_path("", "log"), "log");
     EXPECT_EQ(detail::join_path("policy", "status_interval"), "policy.status_interval");
@@ -178,7 +178,7 @@ TEST(json_file, join_path_quotes_odd_keys)
     EXPECT_EQ(detail::join_path("log", "a\nb"), R"(log."a\nb")");
 }
 
-TEST(json_file, quote_value_cuts_long_text)
+TEST(settings_json_file, quote_value_cuts_long_text)
 {
     EXPECT_EQ(quote_value("soon"), R"("soon")");
     EXPECT_EQ(quote_value(std::string(100, 'a')), "\"" + std::string(60, 'a') + "...\"");
