@@ -55,6 +55,7 @@ enum class codec_errc {
 /// The category of codec_errc ("coolhead.store.codec").
 boost::system::error_category const& codec_category() noexcept;
 
+/// Lets a codec_errc convert to boost::system::error_code.
 inline boost::system::error_code make_error_code(codec_errc e) noexcept
 {
     return {static_cast<int>(e), codec_category()};
