@@ -18,6 +18,8 @@ template <class... F>
 struct overloaded : F... {
     using F::operator()...;
 };
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
 
 /// The end of the incident's clock: when it closed, or now.
 timestamp end_of(incident_state const& s, timestamp now) { return s.closed ? s.closed->made.at : now; }

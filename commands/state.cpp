@@ -9,6 +9,8 @@ template <class... F>
 struct overloaded : F... {
     using F::operator()...;
 };
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
 
 template <class T>
 T* by_id(std::vector<T>& items, std::uint64_t id) noexcept
