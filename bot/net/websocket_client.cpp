@@ -74,7 +74,7 @@ struct websocket_client::impl {
     }
 
     asio::any_io_executor executor;
-    endpoint ep; // ep.target is part of the secret URL: never log it
+    endpoint ep; // ep.target is part of the secret URL: never logged, cleared after the upgrade
     websocket_options options;
     std::optional<plain_ws> plain;
     std::optional<tls_ws> secure;
@@ -142,6 +142,9 @@ struct websocket_client::impl {
             }
             co_return detail::normalise(ec);
         }
+        // The credentials were needed for the upgrade only: drop our copies of them.
+        ws.set_option(websocket::stream_base::decorator([](websocket::request_type&) {}));
+        ep.target.clear();
         // Turn off the TCP deadline: from here the websocket's own timer watches the link.
         // suggested(client) would leave idle_timeout at none(), and a half-open connection
         // would then live forever (STYLE.md 5.4).
