@@ -13,8 +13,8 @@ using texts_map = std::map<std::string, std::string, std::less<>>;
 
 bool is_placeholder_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-           c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-';
 }
 
 commands::prompt_spec const* find_spec(std::string_view key)
@@ -45,14 +45,16 @@ struct prompt_texts {
     {
         problems found;
         std::vector<std::string_view> keys;
-        for (auto const& s : commands::prompt_specs()) keys.push_back(s.key);
+        for (auto const& s : commands::prompt_specs())
+            keys.push_back(s.key);
         for (auto const& [key, text] : texts) {
             auto at = "." + detail::join_path("", key);
             auto const* spec = find_spec(key);
             if (spec == nullptr) {
                 auto near = commands::closest(key, keys);
-                found.push_back({at, near ? "unknown prompt key (did you mean \"" + std::string(*near) + "\"?)"
-                                          : std::string("unknown prompt key (config/prompts.json lists every key)")});
+                found.push_back(
+                    {at, near ? "unknown prompt key (did you mean \"" + std::string(*near) + "\"?)"
+                              : std::string("unknown prompt key (config/prompts.json lists every key)")});
                 continue;
             }
             if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
@@ -104,7 +106,8 @@ std::vector<std::string> placeholders_in(std::string_view text)
     std::vector<std::string> out;
     for (auto open = text.find('{'); open != std::string_view::npos; open = text.find('{', open + 1)) {
         auto end = open + 1;
-        while (end < text.size() && is_placeholder_char(text[end])) ++end;
+        while (end < text.size() && is_placeholder_char(text[end]))
+            ++end;
         if (end == open + 1 || end >= text.size() || text[end] != '}') continue;
         auto name = std::string(text.substr(open + 1, end - open - 1));
         if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
@@ -117,10 +120,12 @@ prompts_result parse_prompts(std::string_view text, std::string_view display_nam
     prompts_result out;
     auto name = std::string(display_name);
     auto parsed = detail::parse_json(text);
-    for (auto const& e : parsed.errors) out.errors.push_back(name + ": " + e);
+    for (auto const& e : parsed.errors)
+        out.errors.push_back(name + ": " + e);
     if (!parsed.value) return out;
     if (!parsed.value->is_object()) {
-        out.errors.push_back(name + ": expected a JSON object at the top, got " + detail::kind_of(*parsed.value));
+        out.errors.push_back(name + ": expected a JSON object at the top, got " +
+                             detail::kind_of(*parsed.value));
         return out;
     }
     // The prompts file has no secrets; an empty source answers every lookup with "not set".

@@ -12,7 +12,10 @@ namespace {
 
 constexpr std::string_view level_names = "trace, debug, info, warn, error, critical or off";
 
-bool is_blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+bool is_blank(std::string_view s)
+{
+    return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
 
 } // namespace
 
@@ -68,10 +71,17 @@ problems level_spec::operator()(std::string const& value) const
         if (item.empty()) continue;
         auto eq = item.find('=');
         auto level = eq == std::string_view::npos ? item : item.substr(eq + 1);
-        if (eq == 0) {
-            found.push_back({"", quote_value(item) + " names no component before \"=\" (write it as \"slack=debug\")"});
+        if (item.find_first_of(" \t") != std::string_view::npos) {
+            // bot/log takes items as written, so " slack=debug" would name a component " slack".
+            found.push_back(
+                {"", quote_value(item) +
+                         " has spaces; write the items without them, as in \"info,slack=debug\""});
+        } else if (eq == 0) {
+            found.push_back(
+                {"", quote_value(item) + " names no component before \"=\" (write it as \"slack=debug\")"});
         } else if (!log::is_level_name(level)) {
-            found.push_back({"", quote_value(level) + " is not a log level (use " + std::string(level_names) + ")"});
+            found.push_back(
+                {"", quote_value(level) + " is not a log level (use " + std::string(level_names) + ")"});
         }
     }
     return found;
@@ -98,8 +108,9 @@ problems distinct_names::operator()(std::vector<std::string> const& value) const
         auto at = "[" + std::to_string(i) + "]";
         auto name = commands::normalise_name(value[i]);
         if (name.empty()) {
-            found.push_back({at, "expected a " + std::string(noun) + " name, got " +
-                                     (value[i].empty() ? std::string("an empty string") : quote_value(value[i]))});
+            found.push_back(
+                {at, "expected a " + std::string(noun) + " name, got " +
+                         (value[i].empty() ? std::string("an empty string") : quote_value(value[i]))});
             continue;
         }
         auto [it, fresh] = seen.emplace(name, i);
@@ -116,17 +127,18 @@ problems non_empty_items::operator()(std::vector<std::string> const& value) cons
     problems found;
     for (std::size_t i = 0; i < value.size(); ++i)
         if (is_blank(value[i]))
-            found.push_back({"[" + std::to_string(i) + "]", "expected a " + std::string(noun) + ", got " +
-                                                                (value[i].empty() ? std::string("an empty string")
-                                                                                  : quote_value(value[i]))});
+            found.push_back(
+                {"[" + std::to_string(i) + "]",
+                 "expected a " + std::string(noun) + ", got " +
+                     (value[i].empty() ? std::string("an empty string") : quote_value(value[i]))});
     return found;
 }
 
 problems not_longer_than::operator()() const
 {
     if (value <= limit) return {};
-    return {{"", duration_text(value) + " is longer than " + std::string(limit_key) + " (" + duration_text(limit) +
-                     ")"}};
+    return {{"", duration_text(value) + " is longer than " + std::string(limit_key) + " (" +
+                     duration_text(limit) + ")"}};
 }
 
 } // namespace rules

@@ -41,7 +41,8 @@ struct level_name {
 };
 
 /// spdlog's SPDLOG_LEVEL syntax as bot/log applies it: comma-separated items, each a level
-/// ("info") or component=level ("slack=debug"). No spaces.
+/// ("info") or component=level ("slack=debug"). No spaces. Component names are not checked
+/// against a list: a component added later must not make old files invalid.
 struct level_spec {
     problems operator()(std::string const& value) const;
     problems operator()(std::optional<std::string> const& value) const;
@@ -86,8 +87,8 @@ struct between {
     problems operator()(T value) const
     {
         if (value >= lo && value <= hi) return {};
-        return {{"", "expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got " +
-                         std::to_string(value)}};
+        return {{"", "expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                         ", got " + std::to_string(value)}};
     }
 };
 

@@ -61,8 +61,10 @@ secret_lookup secret_source::find(std::string_view name) const
         }
         auto& text = *read.text;
         // Editors and `echo` end files with a newline that is not part of the token.
-        if (text.ends_with("\r\n")) text.resize(text.size() - 2);
-        else if (text.ends_with('\n')) text.pop_back();
+        if (text.ends_with("\r\n"))
+            text.resize(text.size() - 2);
+        else if (text.ends_with('\n'))
+            text.pop_back();
         if (text.empty()) {
             out.error = file_name + ": " + *file + " is empty";
             return out;

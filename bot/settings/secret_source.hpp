@@ -34,7 +34,7 @@ struct secret_lookup {
 
 /// Reads NAME or NAME_FILE from an environment.
 class secret_source {
-public:
+  public:
     /// Files larger than this are refused: a token is a few hundred bytes.
     static constexpr std::size_t max_file_bytes = 64 * 1024;
 
@@ -46,7 +46,7 @@ public:
     /// names the file); the value is empty.
     secret_lookup find(std::string_view name) const;
 
-private:
+  private:
     environment env_;
 };
 

@@ -17,7 +17,8 @@ void apply_spdlog_level(environment const& env, log_settings& s, std::vector<std
     auto value = env("SPDLOG_LEVEL");
     if (!value || value->empty()) return;
     auto found = rules::level_spec{}(*value);
-    for (auto const& p : found) errors.push_back("SPDLOG_LEVEL: " + p.what);
+    for (auto const& p : found)
+        errors.push_back("SPDLOG_LEVEL: " + p.what);
     if (found.empty()) s.levels = std::move(*value);
 }
 
@@ -36,16 +37,18 @@ void load_prompts(std::string const& file, std::filesystem::path const& path, po
 
 } // namespace
 
-load_result load_text(std::string_view text, std::string_view display_name, std::filesystem::path const& base_dir,
-                      environment const& env)
+load_result load_text(std::string_view text, std::string_view display_name,
+                      std::filesystem::path const& base_dir, environment const& env)
 {
     load_result out;
     auto file = std::string(display_name);
     auto parsed = detail::parse_json(text);
-    for (auto const& e : parsed.errors) out.errors.push_back(file + ": " + e);
+    for (auto const& e : parsed.errors)
+        out.errors.push_back(file + ": " + e);
     if (!parsed.value) return out;
     if (!parsed.value->is_object()) {
-        out.errors.push_back(file + ": expected a JSON object at the top, got " + detail::kind_of(*parsed.value));
+        out.errors.push_back(file + ": expected a JSON object at the top, got " +
+                             detail::kind_of(*parsed.value));
         return out;
     }
 

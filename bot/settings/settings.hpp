@@ -68,18 +68,19 @@ struct store_settings {
     {
         v("path", path);
         v("delivery_retention", delivery_retention,
-          rules::longer_than{std::chrono::minutes{5}, "Slack redelivers a message for up to about 5 minutes"});
+          rules::longer_than{std::chrono::minutes{5},
+                             "Slack redelivers a message for up to about 5 minutes"});
     }
 };
 
 /// `policy`: the team's timings, tollgates and prompt texts (commands::policy).
 struct policy_settings {
-    commands::duration status_interval = std::chrono::minutes{30};      ///< stakeholder update cadence
-    commands::duration early_rootcause = std::chrono::minutes{10};      ///< a root cause sooner is "early"
-    commands::duration no_rootcause_after = std::chrono::minutes{45};   ///< then suggest help and breakouts
-    commands::duration unconfirmed_after = std::chrono::minutes{15};    ///< a hypothesis waiting this long
-    commands::duration followup_ticket_after = std::chrono::hours{24};  ///< after publishing, ask for tickets
-    commands::duration nudge_cooldown = std::chrono::minutes{30};       ///< one blame nudge per person per this
+    commands::duration status_interval = std::chrono::minutes{30};     ///< stakeholder update cadence
+    commands::duration early_rootcause = std::chrono::minutes{10};     ///< a root cause sooner is "early"
+    commands::duration no_rootcause_after = std::chrono::minutes{45};  ///< then suggest help and breakouts
+    commands::duration unconfirmed_after = std::chrono::minutes{15};   ///< a hypothesis waiting this long
+    commands::duration followup_ticket_after = std::chrono::hours{24}; ///< after publishing, ask for tickets
+    commands::duration nudge_cooldown = std::chrono::minutes{30}; ///< one blame nudge per person per this
     commands::duration min_reminder_interval = std::chrono::minutes{5}; ///< shortest `/incident remind`
     commands::duration max_reminder_interval = std::chrono::hours{12};  ///< longest `/incident remind`
     /// Tollgates every post-mortem walks through: non-empty, distinct ignoring case, '-', '_'
@@ -106,8 +107,8 @@ struct policy_settings {
         v("max_reminder_interval", max_reminder_interval);
         v("tollgates", tollgates, rules::distinct_names{"tollgate"});
         v("prompts", prompts);
-        v.check("min_reminder_interval",
-                rules::not_longer_than{min_reminder_interval, max_reminder_interval, "max_reminder_interval"});
+        v.check("min_reminder_interval", rules::not_longer_than{min_reminder_interval, max_reminder_interval,
+                                                                "max_reminder_interval"});
     }
 };
 
@@ -187,8 +188,8 @@ load_result load_file(std::filesystem::path const& file, environment const& env)
 /// The same for config text already in memory: `display_name` names it in messages, and
 /// `base_dir` is what relative paths are resolved against. Still reads the prompts file and
 /// secret files from disk. Never throws for any input; fuzzed.
-load_result load_text(std::string_view text, std::string_view display_name, std::filesystem::path const& base_dir,
-                      environment const& env);
+load_result load_text(std::string_view text, std::string_view display_name,
+                      std::filesystem::path const& base_dir, environment const& env);
 
 /// The policy the core takes: timings, tollgates and the prompt book loaded from the prompts
 /// file (or the built-in texts).

@@ -37,7 +37,7 @@ bool is_blank(std::string_view text)
 // A SAX pass that finds the syntax error's position, and keys repeated within one object
 // (with their key path), before the DOM parse, which would keep only the last of them.
 class checking_sax {
-public:
+  public:
     bool null() { return value(); }
     bool boolean(bool) { return value(); }
     bool number_integer(json::number_integer_t) { return value(); }
@@ -85,7 +85,7 @@ public:
     std::optional<std::string> const& error() const noexcept { return error_; }
     std::vector<std::string> const& duplicates() const noexcept { return duplicates_; }
 
-private:
+  private:
     struct frame {
         bool array = false;
         std::size_t next_index = 0;
@@ -103,8 +103,10 @@ private:
     {
         std::string out;
         for (auto const& f : frames_) {
-            if (f.array) out += "[" + std::to_string(f.next_index - 1) + "]";
-            else out = join_path(out, f.key);
+            if (f.array)
+                out += "[" + std::to_string(f.next_index - 1) + "]";
+            else
+                out = join_path(out, f.key);
         }
         return out;
     }
@@ -121,7 +123,8 @@ private:
         if (end == std::string_view::npos) return "not valid JSON";
         rest = rest.substr(0, end); // "at line 3, column 7"
         for (char c : rest)
-            if (!(c == ' ' || c == ',' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return "not valid JSON";
+            if (!(c == ' ' || c == ',' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')))
+                return "not valid JSON";
         return "not valid JSON " + std::string(rest);
     }
 
@@ -167,23 +170,32 @@ parsed_json parse_json(std::string_view text)
     // The SAX pass accepted it, so this cannot fail; stay graceful all the same.
     if (value.is_discarded()) return {std::nullopt, {"not valid JSON"}};
     parsed_json out{std::move(value), {}};
-    for (auto const& d : sax.duplicates()) out.errors.push_back(d + ": appears more than once; keep only one");
+    for (auto const& d : sax.duplicates())
+        out.errors.push_back(d + ": appears more than once; keep only one");
     return out;
 }
 
 std::string kind_of(json const& value)
 {
     switch (value.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return value.get<bool>() ? "true" : "false";
-    case json::value_t::string: return "a string";
+    case json::value_t::null:
+        return "null";
+    case json::value_t::boolean:
+        return value.get<bool>() ? "true" : "false";
+    case json::value_t::string:
+        return "a string";
     case json::value_t::number_integer:
     case json::value_t::number_unsigned:
-    case json::value_t::number_float: return "a number";
-    case json::value_t::object: return "an object";
-    case json::value_t::array: return "an array";
-    case json::value_t::binary: return "binary data";
-    case json::value_t::discarded: return "nothing";
+    case json::value_t::number_float:
+        return "a number";
+    case json::value_t::object:
+        return "an object";
+    case json::value_t::array:
+        return "an array";
+    case json::value_t::binary:
+        return "binary data";
+    case json::value_t::discarded:
+        return "nothing";
     }
     return "something else";
 }
@@ -192,8 +204,8 @@ std::string join_path(std::string_view path, std::string_view key)
 {
     bool plain = !key.empty();
     for (char c : key)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-              c == '.'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+              c == '-' || c == '.'))
             plain = false;
     auto shown = plain ? std::string(key) : quote_value(key);
     if (path.empty()) return shown;

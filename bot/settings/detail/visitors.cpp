@@ -32,7 +32,8 @@ void reader::fail(std::string const& where, std::string const& what)
 
 void reader::report(std::string const& where, problems const& found)
 {
-    for (auto const& p : found) fail(where + p.at, p.what);
+    for (auto const& p : found)
+        fail(where + p.at, p.what);
 }
 
 void reader::secret(std::string_view key, log::secret& member, std::string_view env_name, bool enabled)
@@ -170,7 +171,8 @@ bool reader::read(json const& j, std::string const& where, std::vector<std::stri
     return ok;
 }
 
-bool reader::read(json const& j, std::string const& where, std::map<std::string, std::string, std::less<>>& out)
+bool reader::read(json const& j, std::string const& where,
+                  std::map<std::string, std::string, std::less<>>& out)
 {
     if (!j.is_object()) {
         fail(where, "expected an object of strings, got " + kind_of(j));

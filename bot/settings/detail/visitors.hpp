@@ -2,7 +2,8 @@
 /// The two visitors every settings struct's visit() is walked with (bot/settings/settings.hpp
 /// explains the schema): `reader` fills the struct from a JSON object and collects errors;
 /// `describer` turns it back into JSON for check-config. Adding a value type means one read()
-/// overload and one value_of() overload here (read() for a std::map is an object of strings). Single-threaded; no I/O except secret files.
+/// overload and one value_of() overload here (read() for a std::map is an object of strings).
+/// Single-threaded; no I/O except secret files.
 
 #include "bot/log/secret.hpp"
 #include "bot/settings/detail/json_file.hpp"
@@ -30,9 +31,9 @@ using json = nlohmann::ordered_json;
 
 /// What one load shares across sections.
 struct load_context {
-    std::string file;                ///< display name of the config file, for messages
-    std::filesystem::path base_dir;  ///< relative paths are resolved against this
-    secret_source const& secrets;    ///< where v.secret(...) looks
+    std::string file;                 ///< display name of the config file, for messages
+    std::filesystem::path base_dir;   ///< relative paths are resolved against this
+    secret_source const& secrets;     ///< where v.secret(...) looks
     std::vector<std::string>& errors; ///< every error, in the order found
 };
 
@@ -40,7 +41,7 @@ struct load_context {
 /// wrong types, rule violations and unknown keys become errors in `load_context::errors`, and
 /// a field with an error keeps its default.
 class reader {
-public:
+  public:
     /// Reads `object` (which must be a JSON object), found at key path `path` ("" for the top).
     reader(json const& object, std::string path, load_context& ctx);
 
@@ -101,7 +102,7 @@ public:
     /// Errors found by this reader and the sections it read.
     std::size_t failures() const noexcept { return failures_; }
 
-private:
+  private:
     static json const& empty_object();
     void resolve(std::filesystem::path& p) const;
     void resolve(std::optional<std::filesystem::path>& p) const
@@ -124,8 +125,7 @@ private:
     bool read(json const& j, std::string const& where, std::map<std::string, std::string, std::less<>>& out);
 
     template <std::integral T>
-        requires(!std::same_as<T, bool>)
-    bool read(json const& j, std::string const& where, T& out)
+    requires(!std::same_as<T, bool>) bool read(json const& j, std::string const& where, T& out)
     {
         if (j.is_number_unsigned()) {
             auto v = j.get<std::uint64_t>();
@@ -171,7 +171,7 @@ private:
 
 /// Turns a settings struct into JSON with the same keys the reader accepts, in visit() order.
 class describer {
-public:
+  public:
     /// Writes into `out`, which becomes an object.
     explicit describer(json& out) : out_(out) { out_ = json::object(); }
 
@@ -204,7 +204,7 @@ public:
     {
     }
 
-private:
+  private:
     static json value_of(bool v) { return v; }
     static json value_of(std::string const& v) { return v; }
     static json value_of(commands::duration v) { return duration_text(v); }
@@ -213,15 +213,12 @@ private:
     static json value_of(std::map<std::string, std::string, std::less<>> const& v)
     {
         json out = json::object();
-        for (auto const& [k, text] : v) out[k] = text;
+        for (auto const& [k, text] : v)
+            out[k] = text;
         return out;
     }
     template <std::integral T>
-        requires(!std::same_as<T, bool>)
-    static json value_of(T v)
-    {
-        return v;
-    }
+    requires(!std::same_as<T, bool>) static json value_of(T v) { return v; }
     template <class T>
     static json value_of(std::optional<T> const& v)
     {

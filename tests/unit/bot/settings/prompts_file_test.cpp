@@ -28,7 +28,8 @@ TEST(settings_prompts_file, an_empty_object_keeps_every_built_in_text)
     EXPECT_TRUE(r.value->texts.empty());
     commands::prompt_book built_in;
     EXPECT_EQ(r.value->blame_phrases, built_in.blame_phrases);
-    for (auto const& s : commands::prompt_specs()) EXPECT_EQ(r.value->text(s.key), s.text);
+    for (auto const& s : commands::prompt_specs())
+        EXPECT_EQ(r.value->text(s.key), s.text);
 }
 
 TEST(settings_prompts_file, an_override_replaces_only_its_own_text)
@@ -46,29 +47,36 @@ TEST(settings_prompts_file, an_override_replaces_only_its_own_text)
 
 TEST(settings_prompts_file, an_unknown_prompt_key_is_an_error_with_a_suggestion)
 {
-    EXPECT_THAT(errors_of(parse_prompts(R"({"texts": {"phase.discovry": "Go."}})", "prompts.json")),
-                ElementsAre(R"(prompts.json: texts.phase.discovry: unknown prompt key (did you mean "phase.discovery"?))"));
-    EXPECT_THAT(errors_of(parse_prompts(R"({"texts": {"greeting.morning": "Hi."}})", "prompts.json")),
-                ElementsAre("prompts.json: texts.greeting.morning: unknown prompt key (config/prompts.json lists "
-                            "every key)"));
+    EXPECT_THAT(
+        errors_of(parse_prompts(R"({"texts": {"phase.discovry": "Go."}})", "prompts.json")),
+        ElementsAre(
+            R"(prompts.json: texts.phase.discovry: unknown prompt key (did you mean "phase.discovery"?))"));
+    EXPECT_THAT(
+        errors_of(parse_prompts(R"({"texts": {"greeting.morning": "Hi."}})", "prompts.json")),
+        ElementsAre("prompts.json: texts.greeting.morning: unknown prompt key (config/prompts.json lists "
+                    "every key)"));
 }
 
 TEST(settings_prompts_file, an_undeclared_placeholder_names_the_key_and_the_placeholder)
 {
-    EXPECT_THAT(errors_of(parse_prompts(R"({"texts": {"phase.discovery": "Find the cause of {incidnet}."}})",
-                                        "prompts.json")),
-                ElementsAre("prompts.json: texts.phase.discovery: unknown placeholder {incidnet} (did you mean "
-                            "{incident}?)"));
-    EXPECT_THAT(errors_of(parse_prompts(R"({"texts": {"reminder.followup_ticket": "{owner}: {due} {due}"}})",
-                                        "prompts.json")),
-                ElementsAre("prompts.json: texts.reminder.followup_ticket: unknown placeholder {due} (this prompt may "
-                            "use {owner}, {ref}, {incident} and {text})"))
+    EXPECT_THAT(
+        errors_of(parse_prompts(R"({"texts": {"phase.discovery": "Find the cause of {incidnet}."}})",
+                                "prompts.json")),
+        ElementsAre("prompts.json: texts.phase.discovery: unknown placeholder {incidnet} (did you mean "
+                    "{incident}?)"));
+    EXPECT_THAT(
+        errors_of(parse_prompts(R"({"texts": {"reminder.followup_ticket": "{owner}: {due} {due}"}})",
+                                "prompts.json")),
+        ElementsAre(
+            "prompts.json: texts.reminder.followup_ticket: unknown placeholder {due} (this prompt may "
+            "use {owner}, {ref}, {incident} and {text})"))
         << "each unknown placeholder is reported once per text";
     // {incident} is a placeholder of other prompts, not of this one.
-    EXPECT_THAT(errors_of(parse_prompts(R"({"texts": {"humility.self_confirm": "#{id} in {incident}"}})",
-                                        "prompts.json")),
-                ElementsAre("prompts.json: texts.humility.self_confirm: unknown placeholder {incident} (this prompt "
-                            "may use {id})"));
+    EXPECT_THAT(
+        errors_of(
+            parse_prompts(R"({"texts": {"humility.self_confirm": "#{id} in {incident}"}})", "prompts.json")),
+        ElementsAre("prompts.json: texts.humility.self_confirm: unknown placeholder {incident} (this prompt "
+                    "may use {id})"));
 }
 
 TEST(settings_prompts_file, braces_that_are_not_placeholders_are_left_alone)
@@ -87,8 +95,10 @@ TEST(settings_prompts_file, placeholders_in_finds_each_name_once_in_order)
 
 TEST(settings_prompts_file, a_text_must_be_a_non_empty_string)
 {
-    EXPECT_THAT(errors_of(parse_prompts(R"({"texts": {"humility.blame": ""}})", "prompts.json")),
-                ElementsAre("prompts.json: texts.humility.blame: expected the text of the prompt, got an empty string"));
+    EXPECT_THAT(
+        errors_of(parse_prompts(R"({"texts": {"humility.blame": ""}})", "prompts.json")),
+        ElementsAre(
+            "prompts.json: texts.humility.blame: expected the text of the prompt, got an empty string"));
     EXPECT_THAT(errors_of(parse_prompts(R"({"texts": {"humility.blame": 3}})", "prompts.json")),
                 ElementsAre("prompts.json: texts.humility.blame: expected a string, got a number"));
     EXPECT_THAT(errors_of(parse_prompts(R"({"texts": ["humility.blame"]})", "prompts.json")),
@@ -146,7 +156,8 @@ TEST(settings_prompts_file, to_policy_uses_the_teams_texts_and_phrases)
     EXPECT_THAT(p.prompts.blame_phrases, ElementsAre("vendor problem"));
 
     // The core fills the team's text.
-    auto blocks = commands::say(p.prompts, "humility.blame", {{"phrase", {commands::markup::u("vendor problem")}}});
+    auto blocks =
+        commands::say(p.prompts, "humility.blame", {{"phrase", {commands::markup::u("vendor problem")}}});
     auto text = commands::markup::to_plain(commands::markup::document{blocks});
     EXPECT_EQ(text, "\"vendor problem\"? Let's check our own side first.\n");
 }

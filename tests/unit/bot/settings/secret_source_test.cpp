@@ -86,7 +86,8 @@ TEST(settings_secret_source, an_unreadable_file_is_named)
 
     auto directory = from({{"SLACK_APP_TOKEN_FILE", dir.path().string()}}).find("SLACK_APP_TOKEN");
     ASSERT_TRUE(directory.error);
-    EXPECT_EQ(*directory.error, "SLACK_APP_TOKEN_FILE: cannot read " + dir.path().string() + ": it is a directory");
+    EXPECT_EQ(*directory.error,
+              "SLACK_APP_TOKEN_FILE: cannot read " + dir.path().string() + ": it is a directory");
 
     auto device = from({{"SLACK_APP_TOKEN_FILE", "/dev/zero"}}).find("SLACK_APP_TOKEN");
     ASSERT_TRUE(device.error);
@@ -95,7 +96,8 @@ TEST(settings_secret_source, an_unreadable_file_is_named)
     auto big = dir.write("big", std::string(secret_source::max_file_bytes + 1, 'x'));
     auto large = from({{"SLACK_APP_TOKEN_FILE", big.string()}}).find("SLACK_APP_TOKEN");
     ASSERT_TRUE(large.error);
-    EXPECT_EQ(*large.error, "SLACK_APP_TOKEN_FILE: cannot read " + big.string() + ": it is larger than 64 KiB");
+    EXPECT_EQ(*large.error,
+              "SLACK_APP_TOKEN_FILE: cannot read " + big.string() + ": it is larger than 64 KiB");
     EXPECT_THAT(*large.error, Not(HasSubstr("xxxx")));
 }
 

@@ -141,17 +141,20 @@ TEST(settings, an_unknown_key_is_an_error_with_a_suggestion)
                 ElementsAre(R"(coolhead.json: polcy: unknown key (did you mean "policy"?))"));
     EXPECT_THAT(errors_of(load(R"({"store": {"pth": "x.db"}})")),
                 ElementsAre(R"(coolhead.json: store.pth: unknown key (did you mean "path"?))"));
-    EXPECT_THAT(errors_of(load(R"({"policy": {"status_intervall": "1h"}})")),
-                ElementsAre(R"(coolhead.json: policy.status_intervall: unknown key (did you mean "status_interval"?))"));
+    EXPECT_THAT(
+        errors_of(load(R"({"policy": {"status_intervall": "1h"}})")),
+        ElementsAre(
+            R"(coolhead.json: policy.status_intervall: unknown key (did you mean "status_interval"?))"));
     EXPECT_THAT(errors_of(load(R"({"slack": {"enable": true}})")),
                 ElementsAre(R"(coolhead.json: slack.enable: unknown key (did you mean "enabled"?))"));
 }
 
 TEST(settings, an_unknown_key_with_nothing_close_lists_the_known_keys)
 {
-    EXPECT_THAT(errors_of(load(R"({"metrics": {}})")),
-                ElementsAre("coolhead.json: metrics: unknown key (the keys here are log, store, policy, slack and "
-                            "mattermost)"));
+    EXPECT_THAT(
+        errors_of(load(R"({"metrics": {}})")),
+        ElementsAre("coolhead.json: metrics: unknown key (the keys here are log, store, policy, slack and "
+                    "mattermost)"));
     EXPECT_THAT(errors_of(load(R"({"log": {"format": "json"}})")),
                 ElementsAre("coolhead.json: log.format: unknown key (the keys here are level and levels)"));
 }
@@ -160,7 +163,8 @@ TEST(settings, an_odd_unknown_key_is_quoted_in_the_message)
 {
     EXPECT_THAT(errors_of(load("{\"a b\\n\": 1}")),
                 ElementsAre(::testing::StartsWith(R"(coolhead.json: "a b\n": unknown key)")));
-    EXPECT_THAT(errors_of(load(R"({"": 1})")), ElementsAre(::testing::StartsWith(R"(coolhead.json: "": unknown key)")));
+    EXPECT_THAT(errors_of(load(R"({"": 1})")),
+                ElementsAre(::testing::StartsWith(R"(coolhead.json: "": unknown key)")));
 }
 
 TEST(settings, a_value_of_the_wrong_type_is_an_error)
@@ -173,8 +177,10 @@ TEST(settings, a_value_of_the_wrong_type_is_an_error)
                 ElementsAre("coolhead.json: log.level: expected a string, got false"));
     EXPECT_THAT(errors_of(load(R"({"policy": "strict"})")),
                 ElementsAre("coolhead.json: policy: expected an object, got a string"));
-    EXPECT_THAT(errors_of(load(R"({"policy": {"status_interval": 30}})")),
-                ElementsAre(R"(coolhead.json: policy.status_interval: expected a duration such as "30m", got a number)"));
+    EXPECT_THAT(
+        errors_of(load(R"({"policy": {"status_interval": 30}})")),
+        ElementsAre(
+            R"(coolhead.json: policy.status_interval: expected a duration such as "30m", got a number)"));
     EXPECT_THAT(errors_of(load(R"({"policy": {"tollgates": "UAT"}})")),
                 ElementsAre("coolhead.json: policy.tollgates: expected an array of strings, got a string"));
     EXPECT_THAT(errors_of(load(R"({"policy": {"tollgates": ["UAT", 7, null]}})")),
@@ -186,31 +192,46 @@ TEST(settings, a_value_of_the_wrong_type_is_an_error)
 
 TEST(settings, the_top_level_must_be_an_object)
 {
-    EXPECT_THAT(errors_of(load("[]")), ElementsAre("coolhead.json: expected a JSON object at the top, got an array"));
-    EXPECT_THAT(errors_of(load("\"x\"")), ElementsAre("coolhead.json: expected a JSON object at the top, got a string"));
+    EXPECT_THAT(errors_of(load("[]")),
+                ElementsAre("coolhead.json: expected a JSON object at the top, got an array"));
+    EXPECT_THAT(errors_of(load("\"x\"")),
+                ElementsAre("coolhead.json: expected a JSON object at the top, got a string"));
 }
 
 TEST(settings, a_bad_duration_is_an_error)
 {
-    EXPECT_THAT(errors_of(load(R"({"policy": {"status_interval": "soon"}})")),
-                ElementsAre(R"(coolhead.json: policy.status_interval: expected a duration such as "30m", got "soon")"));
-    EXPECT_THAT(errors_of(load(R"({"policy": {"nudge_cooldown": "30 m"}})")),
-                ElementsAre(R"(coolhead.json: policy.nudge_cooldown: expected a duration such as "30m", got "30 m")"));
-    EXPECT_THAT(errors_of(load(R"({"policy": {"early_rootcause": "0m"}})")),
-                ElementsAre(R"(coolhead.json: policy.early_rootcause: expected a duration longer than zero, got "0m")"));
+    EXPECT_THAT(
+        errors_of(load(R"({"policy": {"status_interval": "soon"}})")),
+        ElementsAre(
+            R"(coolhead.json: policy.status_interval: expected a duration such as "30m", got "soon")"));
+    EXPECT_THAT(
+        errors_of(load(R"({"policy": {"nudge_cooldown": "30 m"}})")),
+        ElementsAre(
+            R"(coolhead.json: policy.nudge_cooldown: expected a duration such as "30m", got "30 m")"));
+    EXPECT_THAT(
+        errors_of(load(R"({"policy": {"early_rootcause": "0m"}})")),
+        ElementsAre(
+            R"(coolhead.json: policy.early_rootcause: expected a duration longer than zero, got "0m")"));
 }
 
 TEST(settings, a_bad_log_level_is_an_error)
 {
-    EXPECT_THAT(errors_of(load(R"({"log": {"level": "verbose"}})")),
-                ElementsAre("coolhead.json: log.level: expected a log level (trace, debug, info, warn, error, "
-                            "critical or off), got \"verbose\""));
-    EXPECT_THAT(errors_of(load(R"({"log": {"levels": "info,slack=loud"}})")),
-                ElementsAre("coolhead.json: log.levels: \"loud\" is not a log level (use trace, debug, info, warn, "
-                            "error, critical or off)"));
-    EXPECT_THAT(errors_of(load(R"({"log": {"levels": "=debug"}})")),
-                ElementsAre("coolhead.json: log.levels: \"=debug\" names no component before \"=\" (write it as "
-                            "\"slack=debug\")"));
+    EXPECT_THAT(
+        errors_of(load(R"({"log": {"level": "verbose"}})")),
+        ElementsAre("coolhead.json: log.level: expected a log level (trace, debug, info, warn, error, "
+                    "critical or off), got \"verbose\""));
+    EXPECT_THAT(
+        errors_of(load(R"({"log": {"levels": "info,slack=loud"}})")),
+        ElementsAre("coolhead.json: log.levels: \"loud\" is not a log level (use trace, debug, info, warn, "
+                    "error, critical or off)"));
+    EXPECT_THAT(
+        errors_of(load(R"({"log": {"levels": "=debug"}})")),
+        ElementsAre("coolhead.json: log.levels: \"=debug\" names no component before \"=\" (write it as "
+                    "\"slack=debug\")"));
+    EXPECT_THAT(
+        errors_of(load(R"({"log": {"levels": "info, slack=debug"}})")),
+        ElementsAre("coolhead.json: log.levels: \" slack=debug\" has spaces; write the items without them, "
+                    "as in \"info,slack=debug\""));
     EXPECT_TRUE(load(R"({"log": {"level": "warning", "levels": "err,store=off,,net=critical"}})"));
 }
 
@@ -222,7 +243,8 @@ TEST(settings, spdlog_level_in_the_environment_wins_over_the_file)
     EXPECT_EQ(r.value->log.level, "warn");
     EXPECT_EQ(r.value->log.levels, "debug,store=trace");
 
-    auto empty = load(R"({"log": {"levels": "info"}})", "/etc/coolhead", fixed_environment({{"SPDLOG_LEVEL", ""}}));
+    auto empty =
+        load(R"({"log": {"levels": "info"}})", "/etc/coolhead", fixed_environment({{"SPDLOG_LEVEL", ""}}));
     ASSERT_TRUE(empty);
     EXPECT_EQ(empty.value->log.levels, "info") << "an empty SPDLOG_LEVEL counts as unset";
 
@@ -233,9 +255,10 @@ TEST(settings, spdlog_level_in_the_environment_wins_over_the_file)
 
 TEST(settings, delivery_retention_must_outlast_slacks_redeliveries)
 {
-    EXPECT_THAT(errors_of(load(R"({"store": {"delivery_retention": "5m"}})")),
-                ElementsAre("coolhead.json: store.delivery_retention: expected more than 5m (Slack redelivers a "
-                            "message for up to about 5 minutes), got \"5m\""));
+    EXPECT_THAT(
+        errors_of(load(R"({"store": {"delivery_retention": "5m"}})")),
+        ElementsAre("coolhead.json: store.delivery_retention: expected more than 5m (Slack redelivers a "
+                    "message for up to about 5 minutes), got \"5m\""));
     EXPECT_THAT(errors_of(load(R"({"store": {"delivery_retention": "90s"}})")),
                 ElementsAre(HasSubstr("got \"1m30s\"")));
     EXPECT_TRUE(load(R"({"store": {"delivery_retention": "5m1s"}})"));
@@ -243,11 +266,14 @@ TEST(settings, delivery_retention_must_outlast_slacks_redeliveries)
 
 TEST(settings, the_shortest_reminder_interval_must_not_exceed_the_longest)
 {
-    EXPECT_THAT(errors_of(load(R"({"policy": {"min_reminder_interval": "2h", "max_reminder_interval": "1h"}})")),
-                ElementsAre("coolhead.json: policy.min_reminder_interval: 2h is longer than max_reminder_interval (1h)"));
-    EXPECT_THAT(errors_of(load(R"({"policy": {"min_reminder_interval": "1d"}})")),
-                ElementsAre("coolhead.json: policy.min_reminder_interval: 1d is longer than max_reminder_interval "
-                            "(12h)"))
+    EXPECT_THAT(
+        errors_of(load(R"({"policy": {"min_reminder_interval": "2h", "max_reminder_interval": "1h"}})")),
+        ElementsAre(
+            "coolhead.json: policy.min_reminder_interval: 2h is longer than max_reminder_interval (1h)"));
+    EXPECT_THAT(
+        errors_of(load(R"({"policy": {"min_reminder_interval": "1d"}})")),
+        ElementsAre("coolhead.json: policy.min_reminder_interval: 1d is longer than max_reminder_interval "
+                    "(12h)"))
         << "the other side of the pair may be a default";
     EXPECT_TRUE(load(R"({"policy": {"min_reminder_interval": "1h", "max_reminder_interval": "1h"}})"));
 }
@@ -256,22 +282,28 @@ TEST(settings, a_cross_field_check_is_skipped_when_one_of_its_fields_is_wrong)
 {
     // min falls back to its default (5m) because "0m" is refused; comparing that default with
     // max would blame the user for a value they never wrote.
-    EXPECT_THAT(errors_of(load(R"({"policy": {"min_reminder_interval": "0m", "max_reminder_interval": "1m"}})")),
-                ElementsAre(R"(coolhead.json: policy.min_reminder_interval: expected a duration longer than zero, got "0m")"));
+    EXPECT_THAT(
+        errors_of(load(R"({"policy": {"min_reminder_interval": "0m", "max_reminder_interval": "1m"}})")),
+        ElementsAre(
+            R"(coolhead.json: policy.min_reminder_interval: expected a duration longer than zero, got "0m")"));
 }
 
 TEST(settings, tollgates_must_be_distinct_non_empty_names)
 {
-    EXPECT_THAT(errors_of(load(R"({"policy": {"tollgates": ["unit tests", "UAT", "Unit-Tests"]}})")),
-                ElementsAre("coolhead.json: policy.tollgates[2]: \"Unit-Tests\" is the same tollgate as \"unit "
-                            "tests\" at [0] (names are compared ignoring case, '-', '_' and spaces)"));
+    EXPECT_THAT(
+        errors_of(load(R"({"policy": {"tollgates": ["unit tests", "UAT", "Unit-Tests"]}})")),
+        ElementsAre("coolhead.json: policy.tollgates[2]: \"Unit-Tests\" is the same tollgate as \"unit "
+                    "tests\" at [0] (names are compared ignoring case, '-', '_' and spaces)"));
     EXPECT_THAT(errors_of(load(R"({"policy": {"tollgates": ["code_review", "code review "]}})")),
-                ElementsAre(HasSubstr("policy.tollgates[1]: \"code review \" is the same tollgate as \"code_review\"")));
-    EXPECT_THAT(errors_of(load(R"({"policy": {"tollgates": []}})")),
-                ElementsAre("coolhead.json: policy.tollgates: expected at least one tollgate, got an empty array"));
-    EXPECT_THAT(errors_of(load(R"({"policy": {"tollgates": ["UAT", "", " - "]}})")),
-                ElementsAre("coolhead.json: policy.tollgates[1]: expected a tollgate name, got an empty string",
-                            "coolhead.json: policy.tollgates[2]: expected a tollgate name, got \" - \""));
+                ElementsAre(HasSubstr(
+                    "policy.tollgates[1]: \"code review \" is the same tollgate as \"code_review\"")));
+    EXPECT_THAT(
+        errors_of(load(R"({"policy": {"tollgates": []}})")),
+        ElementsAre("coolhead.json: policy.tollgates: expected at least one tollgate, got an empty array"));
+    EXPECT_THAT(
+        errors_of(load(R"({"policy": {"tollgates": ["UAT", "", " - "]}})")),
+        ElementsAre("coolhead.json: policy.tollgates[1]: expected a tollgate name, got an empty string",
+                    "coolhead.json: policy.tollgates[2]: expected a tollgate name, got \" - \""));
 }
 
 TEST(settings, invalid_json_says_where)
@@ -279,12 +311,15 @@ TEST(settings, invalid_json_says_where)
     EXPECT_THAT(errors_of(load("{\n  \"log\": {\n    \"level\" \"info\"\n  }\n}")),
                 ElementsAre("coolhead.json: not valid JSON at line 3, column 18"))
         << "nlohmann points just past the token it could not use";
-    EXPECT_THAT(errors_of(load("{\n  // a comment\n}")), ElementsAre("coolhead.json: not valid JSON at line 2, column 3"));
-    EXPECT_THAT(errors_of(load(R"({"log": {},})")), ElementsAre(HasSubstr("coolhead.json: not valid JSON at line 1, column")));
+    EXPECT_THAT(errors_of(load("{\n  // a comment\n}")),
+                ElementsAre("coolhead.json: not valid JSON at line 2, column 3"));
+    EXPECT_THAT(errors_of(load(R"({"log": {},})")),
+                ElementsAre(HasSubstr("coolhead.json: not valid JSON at line 1, column")));
     EXPECT_THAT(errors_of(load("{\"store\": {\"path\": \"a\xff\"}}")),
                 ElementsAre(HasSubstr("coolhead.json: not valid JSON at line 1")))
         << "invalid UTF-8";
-    EXPECT_THAT(errors_of(load("")), ElementsAre("coolhead.json: the file is empty ({} is the smallest valid file)"));
+    EXPECT_THAT(errors_of(load("")),
+                ElementsAre("coolhead.json: the file is empty ({} is the smallest valid file)"));
     EXPECT_THAT(errors_of(load(" \n\t")),
                 ElementsAre("coolhead.json: the file is empty ({} is the smallest valid file)"));
 }
@@ -321,18 +356,19 @@ TEST(settings, every_error_is_reported_at_once)
       "policy": {"status_interval": "soon", "tollgates": ["UAT", "uat"]},
       "slack": {"enabled": true}
     })";
-    EXPECT_THAT(errors_of(load(text)),
-                ElementsAre("coolhead.json: log.level: expected a log level (trace, debug, info, warn, error, "
-                            "critical or off), got \"loud\"",
-                            "coolhead.json: store.path: expected a string, got a number",
-                            "coolhead.json: store.delivery_retention: expected more than 5m (Slack redelivers a "
-                            "message for up to about 5 minutes), got \"1m\"",
-                            R"(coolhead.json: policy.status_interval: expected a duration such as "30m", got "soon")",
-                            "coolhead.json: policy.tollgates[1]: \"uat\" is the same tollgate as \"UAT\" at [0] "
-                            "(names are compared ignoring case, '-', '_' and spaces)",
-                            "slack is enabled but neither SLACK_APP_TOKEN nor SLACK_APP_TOKEN_FILE is set",
-                            "slack is enabled but neither SLACK_BOT_TOKEN nor SLACK_BOT_TOKEN_FILE is set",
-                            R"(coolhead.json: polcy: unknown key (did you mean "policy"?))"));
+    EXPECT_THAT(
+        errors_of(load(text)),
+        ElementsAre("coolhead.json: log.level: expected a log level (trace, debug, info, warn, error, "
+                    "critical or off), got \"loud\"",
+                    "coolhead.json: store.path: expected a string, got a number",
+                    "coolhead.json: store.delivery_retention: expected more than 5m (Slack redelivers a "
+                    "message for up to about 5 minutes), got \"1m\"",
+                    R"(coolhead.json: policy.status_interval: expected a duration such as "30m", got "soon")",
+                    "coolhead.json: policy.tollgates[1]: \"uat\" is the same tollgate as \"UAT\" at [0] "
+                    "(names are compared ignoring case, '-', '_' and spaces)",
+                    "slack is enabled but neither SLACK_APP_TOKEN nor SLACK_APP_TOKEN_FILE is set",
+                    "slack is enabled but neither SLACK_BOT_TOKEN nor SLACK_BOT_TOKEN_FILE is set",
+                    R"(coolhead.json: polcy: unknown key (did you mean "policy"?))"));
 }
 
 TEST(settings, load_file_uses_the_name_it_was_given)
@@ -340,7 +376,8 @@ TEST(settings, load_file_uses_the_name_it_was_given)
     temp_dir dir;
     auto file = dir.write("coolhead.json", R"({"policy": {"status_interval": "soon"}})");
     EXPECT_THAT(errors_of(load_file(file, no_env())),
-                ElementsAre(file.string() + R"(: policy.status_interval: expected a duration such as "30m", got "soon")"));
+                ElementsAre(file.string() +
+                            R"(: policy.status_interval: expected a duration such as "30m", got "soon")"));
 }
 
 TEST(settings, relative_paths_are_relative_to_the_config_files_directory)
@@ -369,8 +406,10 @@ TEST(settings, absolute_paths_stay_as_written)
 
 TEST(settings, a_path_with_control_characters_is_refused)
 {
-    EXPECT_THAT(errors_of(load(R"({"policy": {"prompts": "prompts.json\u0000.txt"}})")),
-                ElementsAre(R"(coolhead.json: policy.prompts: expected a file path, got "prompts.json\u0000.txt", which has control characters)"));
+    EXPECT_THAT(
+        errors_of(load(R"({"policy": {"prompts": "prompts.json\u0000.txt"}})")),
+        ElementsAre(
+            R"(coolhead.json: policy.prompts: expected a file path, got "prompts.json\u0000.txt", which has control characters)"));
 }
 
 TEST(settings, a_missing_prompts_file_is_named_with_its_key)
@@ -386,16 +425,18 @@ TEST(settings, errors_in_the_prompts_file_name_that_file)
     temp_dir dir;
     auto prompts = dir.write("prompts.json", R"({"texts": {"humility.blame": "Hm, {who}?"}})");
     auto r = load(R"({"policy": {"prompts": "prompts.json", "status_interval": "soon"}})", dir.path());
-    EXPECT_THAT(errors_of(r),
-                ElementsAre(R"(coolhead.json: policy.status_interval: expected a duration such as "30m", got "soon")",
-                            prompts.string() +
-                                ": texts.humility.blame: unknown placeholder {who} (this prompt may use {phrase})"));
+    EXPECT_THAT(
+        errors_of(r),
+        ElementsAre(R"(coolhead.json: policy.status_interval: expected a duration such as "30m", got "soon")",
+                    prompts.string() +
+                        ": texts.humility.blame: unknown placeholder {who} (this prompt may use {phrase})"));
 }
 
 TEST(settings, an_enabled_adapter_needs_its_secrets)
 {
-    EXPECT_THAT(errors_of(load(R"({"mattermost": {"enabled": true}})")),
-                ElementsAre("mattermost is enabled but neither MATTERMOST_TOKEN nor MATTERMOST_TOKEN_FILE is set"));
+    EXPECT_THAT(
+        errors_of(load(R"({"mattermost": {"enabled": true}})")),
+        ElementsAre("mattermost is enabled but neither MATTERMOST_TOKEN nor MATTERMOST_TOKEN_FILE is set"));
     auto both = fixed_environment({{"MATTERMOST_TOKEN", "mm-1"}, {"MATTERMOST_TOKEN_FILE", "/run/x"}});
     EXPECT_THAT(errors_of(load(R"({"mattermost": {"enabled": true}})", "/etc/coolhead", both)),
                 ElementsAre("MATTERMOST_TOKEN and MATTERMOST_TOKEN_FILE are both set; set only one of them"));
@@ -414,11 +455,14 @@ TEST(settings, a_secret_in_the_file_is_refused_without_repeating_it)
 {
     auto r = load(R"({"slack": {"bot_token": "xoxb-do-not-print-me"}, "mattermost": {"token": null}})");
     auto errors = errors_of(r);
-    EXPECT_THAT(errors, ElementsAre("coolhead.json: slack.bot_token: secrets are not read from the config file; set "
-                                    "SLACK_BOT_TOKEN or SLACK_BOT_TOKEN_FILE in the environment instead"));
-    for (auto const& e : errors) EXPECT_THAT(e, Not(HasSubstr("do-not-print-me")));
-    EXPECT_THAT(errors_of(load(R"({"slack": {"bot_tokn": "xoxb-do-not-print-me"}})")),
-                ElementsAre(::testing::AllOf(HasSubstr("slack.bot_tokn: unknown key"), Not(HasSubstr("print-me")))));
+    EXPECT_THAT(errors,
+                ElementsAre("coolhead.json: slack.bot_token: secrets are not read from the config file; set "
+                            "SLACK_BOT_TOKEN or SLACK_BOT_TOKEN_FILE in the environment instead"));
+    for (auto const& e : errors)
+        EXPECT_THAT(e, Not(HasSubstr("do-not-print-me")));
+    EXPECT_THAT(
+        errors_of(load(R"({"slack": {"bot_tokn": "xoxb-do-not-print-me"}})")),
+        ElementsAre(::testing::AllOf(HasSubstr("slack.bot_tokn: unknown key"), Not(HasSubstr("print-me")))));
 }
 
 nlohmann::json parsed(std::string const& text)

@@ -52,7 +52,10 @@ class temp_dir {
 };
 
 /// No variables at all.
-inline environment no_env() { return fixed_environment({}); }
+inline environment no_env()
+{
+    return fixed_environment({});
+}
 
 /// Loads `text` as "coolhead.json" in `base` with no environment.
 inline load_result load(std::string_view text, std::filesystem::path const& base = "/etc/coolhead",
@@ -62,6 +65,9 @@ inline load_result load(std::string_view text, std::filesystem::path const& base
 }
 
 /// The repository's config/ directory.
-inline std::filesystem::path config_dir() { return std::filesystem::path(COOLHEAD_SOURCE_DIR) / "config"; }
+inline std::filesystem::path config_dir()
+{
+    return std::filesystem::path(COOLHEAD_SOURCE_DIR) / "config";
+}
 
 } // namespace coolhead::settings::test_support

@@ -34,8 +34,10 @@ void leaf_keys(nlohmann::json const& j, std::string const& prefix, std::set<std:
 {
     for (auto it = j.begin(); it != j.end(); ++it) {
         auto path = prefix.empty() ? it.key() : prefix + "." + it.key();
-        if (it->is_object()) leaf_keys(*it, path, out);
-        else out.insert(path);
+        if (it->is_object())
+            leaf_keys(*it, path, out);
+        else
+            out.insert(path);
     }
 }
 
@@ -53,7 +55,8 @@ TEST(settings_shipped_config, prompts_json_holds_exactly_the_built_in_texts_and_
         ASSERT_NE(it, book.texts.end()) << "config/prompts.json lacks " << s.key;
         EXPECT_EQ(it->second, s.text) << "config/prompts.json differs from the built-in text of " << s.key;
     }
-    std::vector<std::string> phrases(commands::default_blame_phrases().begin(), commands::default_blame_phrases().end());
+    std::vector<std::string> phrases(commands::default_blame_phrases().begin(),
+                                     commands::default_blame_phrases().end());
     EXPECT_EQ(book.blame_phrases, phrases);
 }
 
@@ -78,7 +81,8 @@ TEST(settings_shipped_config, the_example_shows_every_key_with_its_default)
     std::set<std::string> in_file, in_schema;
     leaf_keys(file, "", in_file);
     leaf_keys(schema, "", in_schema);
-    for (auto const* secret : {"slack.app_token", "slack.bot_token", "mattermost.token"}) in_schema.erase(secret);
+    for (auto const* secret : {"slack.app_token", "slack.bot_token", "mattermost.token"})
+        in_schema.erase(secret);
     EXPECT_EQ(in_file, in_schema);
 
     // Same values, except that the example uses the shipped prompts file, whose texts are the
@@ -95,8 +99,10 @@ TEST(settings_shipped_config, the_readme_documents_every_key)
     ASSERT_TRUE(defaults);
     std::set<std::string> keys;
     leaf_keys(nlohmann::json::parse(describe(*defaults.value)), "", keys);
-    for (auto const* secret : {"slack.app_token", "slack.bot_token", "mattermost.token"}) keys.erase(secret);
-    for (auto const& k : keys) EXPECT_NE(readme.find("| `" + k + "` |"), std::string::npos) << k << " is not in config/README.md";
+    for (auto const* secret : {"slack.app_token", "slack.bot_token", "mattermost.token"})
+        keys.erase(secret);
+    for (auto const& k : keys)
+        EXPECT_NE(readme.find("| `" + k + "` |"), std::string::npos) << k << " is not in config/README.md";
     for (auto const* env : {"SLACK_APP_TOKEN", "SLACK_BOT_TOKEN", "MATTERMOST_TOKEN", "SPDLOG_LEVEL"})
         EXPECT_NE(readme.find(env), std::string::npos) << env;
 }

@@ -149,7 +149,8 @@ TEST(settings_json_file, a_syntax_error_gives_line_and_column)
     EXPECT_FALSE(p.value);
     EXPECT_THAT(p.errors, ElementsAre("not valid JSON at line 2, column 14"));
     EXPECT_THAT(detail::parse_json("{} x").errors, ElementsAre("not valid JSON at line 1, column 4"));
-    EXPECT_THAT(detail::parse_json("{\"a\": tru}").errors, ElementsAre("not valid JSON at line 1, column 10"));
+    EXPECT_THAT(detail::parse_json("{\"a\": tru}").errors,
+                ElementsAre("not valid JSON at line 1, column 10"));
 }
 
 TEST(settings_json_file, the_message_never_quotes_the_input)
