@@ -33,12 +33,18 @@ endfunction()
 # coolhead_add_subdirectories()
 #   Adds every immediate subdirectory of the current source directory that has a
 #   CMakeLists.txt, so areas can be added without editing a shared list.
+# COOLHEAD_SKIP_DIRS (a list of paths relative to the source root) leaves areas out of a
+# developer's build tree, e.g. one that is being rewritten.
+set(COOLHEAD_SKIP_DIRS "" CACHE STRING "Source directories coolhead_add_subdirectories() leaves out")
 macro(coolhead_add_subdirectories)
     file(GLOB _coolhead_children LIST_DIRECTORIES true RELATIVE "${CMAKE_CURRENT_SOURCE_DIR}"
         "${CMAKE_CURRENT_SOURCE_DIR}/*")
     list(SORT _coolhead_children)
     foreach(_coolhead_child IN LISTS _coolhead_children)
-        if(EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/${_coolhead_child}/CMakeLists.txt")
+        file(RELATIVE_PATH _coolhead_rel "${PROJECT_SOURCE_DIR}" "${CMAKE_CURRENT_SOURCE_DIR}/${_coolhead_child}")
+        if(_coolhead_rel IN_LIST COOLHEAD_SKIP_DIRS)
+            message(STATUS "coolhead: skipping ${_coolhead_rel} (COOLHEAD_SKIP_DIRS)")
+        elseif(EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/${_coolhead_child}/CMakeLists.txt")
             add_subdirectory(${_coolhead_child})
         endif()
     endforeach()
