@@ -17,8 +17,8 @@ namespace coolhead::settings {
 /// A prompt book when the file is valid, otherwise every error (each prefixed with the
 /// display name, like load_result's).
 struct prompts_result {
-    std::optional<commands::prompt_book> value;
-    std::vector<std::string> errors;
+    std::optional<commands::prompt_book> value; ///< set only when `errors` is empty
+    std::vector<std::string> errors;            ///< every problem, each on one line
     /// True when the file was valid.
     explicit operator bool() const noexcept { return value.has_value(); }
 };

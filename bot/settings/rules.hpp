@@ -18,8 +18,8 @@ namespace coolhead::settings {
 /// One thing wrong with a value. `at` is appended to the key path (e.g. "[2]" for an item of
 /// a list, "" for the value itself); `what` says what is wrong, without the path.
 struct problem {
-    std::string at;
-    std::string what;
+    std::string at;   ///< appended to the key path: "" or "[2]"
+    std::string what; ///< e.g. "expected at least one tollgate, got an empty array"
     friend bool operator==(problem const&, problem const&) = default;
 };
 
@@ -37,6 +37,7 @@ namespace rules {
 
 /// A spdlog level name: trace, debug, info, warn (or warning), error (or err), critical, off.
 struct level_name {
+    /// The problems with `value`; none when it is fine.
     problems operator()(std::string const& value) const;
 };
 
@@ -44,46 +45,53 @@ struct level_name {
 /// ("info") or component=level ("slack=debug"). No spaces. Component names are not checked
 /// against a list: a component added later must not make old files invalid.
 struct level_spec {
+    /// The problems with `value`; none when it is fine.
     problems operator()(std::string const& value) const;
+    /// The problems with `value`; none when it is fine.
     problems operator()(std::optional<std::string> const& value) const;
 };
 
 /// Strictly longer than `limit`; `because` explains why, e.g. "Slack redelivers for up to
 /// about 5 minutes".
 struct longer_than {
-    commands::duration limit;
-    std::string_view because;
+    commands::duration limit; ///< the value must be longer than this
+    std::string_view because; ///< the reason, shown in the message
+    /// The problems with `value`; none when it is fine.
     problems operator()(commands::duration value) const;
 };
 
 /// A non-empty list of non-empty names, distinct after commands::normalise_name (case, '-',
 /// '_' and spaces folded). `noun` names one item in messages ("tollgate").
 struct distinct_names {
-    std::string_view noun;
+    std::string_view noun; ///< one item, for messages
+    /// The problems with `value`; none when it is fine.
     problems operator()(std::vector<std::string> const& value) const;
 };
 
 /// Every item is a non-empty string (after trimming spaces). The list itself may be empty.
 /// `noun` names one item in messages ("phrase").
 struct non_empty_items {
-    std::string_view noun;
+    std::string_view noun; ///< one item, for messages
+    /// The problems with `value`; none when it is fine.
     problems operator()(std::vector<std::string> const& value) const;
 };
 
 /// A cross-field check for visit()'s `check`: `value` (the field being checked) must not be
 /// longer than `limit`, which is the field named `limit_key`.
 struct not_longer_than {
-    commands::duration value;
-    commands::duration limit;
-    std::string_view limit_key;
+    commands::duration value;   ///< the checked field's value
+    commands::duration limit;   ///< the other field's value
+    std::string_view limit_key; ///< the other field's key, for the message
+    /// The problem, if `value` is longer than `limit`.
     problems operator()() const;
 };
 
 /// An integer in [lo, hi], for counts and ports.
 template <std::integral T>
 struct between {
-    T lo;
-    T hi;
+    T lo; ///< smallest allowed
+    T hi; ///< largest allowed
+    /// The problems with `value`; none when it is in range.
     problems operator()(T value) const
     {
         if (value >= lo && value <= hi) return {};

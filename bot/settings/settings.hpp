@@ -148,11 +148,11 @@ struct mattermost_settings {
 /// Everything the daemon is configured with; every member has its documented default, so `{}`
 /// is a complete config file.
 struct settings {
-    log_settings log;
-    store_settings store;
-    policy_settings policy;
-    slack_settings slack;
-    mattermost_settings mattermost;
+    log_settings log;               ///< for bot/log: to_log_options()
+    store_settings store;           ///< for the SQLite store
+    policy_settings policy;         ///< for the core: to_policy()
+    slack_settings slack;           ///< for the Slack adapter
+    mattermost_settings mattermost; ///< for the Mattermost adapter
 
     /// The top level of the file (see the top of this file).
     template <class V>
@@ -170,8 +170,8 @@ struct settings {
 /// is one line such as `coolhead.json: policy.status_interval: expected a duration such as
 /// "30m", got "soon"`; errors about the environment name the variable instead of the file.
 struct load_result {
-    std::optional<settings> value;
-    std::vector<std::string> errors;
+    std::optional<settings> value;   ///< set only when `errors` is empty
+    std::vector<std::string> errors; ///< in the order found: section by section, unknown keys last
     /// True when loading succeeded.
     explicit operator bool() const noexcept { return value.has_value(); }
 };
@@ -180,9 +180,9 @@ struct load_result {
 inline constexpr std::size_t max_config_bytes = 1024 * 1024;
 
 /// Reads and validates `file`, the prompts file it names and the secrets of enabled adapters
-/// (from `env`). Relative paths in it are resolved against the file's directory. Messages name
-/// the file as written in `file`. Blocking reads on the caller's thread; never throws for bad
-/// input.
+/// (from `env`). Relative paths in it are resolved against the file's directory. SPDLOG_LEVEL
+/// in `env`, when set and not empty, replaces log.levels. Messages name the file as written in
+/// `file`. Blocking reads on the caller's thread; never throws for bad input.
 load_result load_file(std::filesystem::path const& file, environment const& env);
 
 /// The same for config text already in memory: `display_name` names it in messages, and

@@ -15,8 +15,8 @@ namespace coolhead::settings::detail {
 
 /// A file's bytes, or why it could not be read ("no such file", "it is a directory", ...).
 struct file_text {
-    std::optional<std::string> text;
-    std::string error;
+    std::optional<std::string> text; ///< the bytes, when read
+    std::string error;               ///< why not, otherwise
 };
 
 /// Reads a regular file of at most `max_bytes`. Refuses directories, devices and FIFOs, so a
