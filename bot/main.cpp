@@ -8,19 +8,24 @@
 //   coolhead --help | --version
 
 #include "bot/adapters/console/console_adapter.hpp"
+#include "bot/adapters/slack/slack_adapter.hpp"
 #include "bot/app/clock.hpp"
 #include "bot/app/dispatcher.hpp"
 #include "bot/app/incident_cache.hpp"
 #include "bot/app/reminder_scheduler.hpp"
 #include "bot/log/log.hpp"
+#include "bot/net/endpoint.hpp"
+#include "bot/net/tls.hpp"
 #include "bot/settings/settings.hpp"
 #include "bot/store/sqlite/sqlite_store.hpp"
 #include "bot/store/sqlite_event_store.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/program_options.hpp>
 
@@ -173,6 +178,19 @@ private:
     bool eof_ = false;
 };
 
+/// The store for the daemon and the console; nullptr (after saying why) if it can't be opened.
+std::unique_ptr<store::sqlite_event_store> open_store(std::filesystem::path const& path, settings::settings const& s)
+{
+    try {
+        store::sqlite_options so;
+        so.delivery_retention = s.store.delivery_retention;
+        return std::make_unique<store::sqlite_event_store>(store::sqlite_store::open(path.string(), so), log::component("store"));
+    } catch (store::open_error const& e) {
+        fail(e.what(), exit_runtime);
+        return nullptr;
+    }
+}
+
 struct console_args {
     std::optional<std::string> config;
     std::optional<std::string> store;
@@ -197,14 +215,8 @@ int run_console(console_args const& a)
     }
     auto store_path = a.store ? std::filesystem::path(*a.store) : s->store.path;
 
-    std::unique_ptr<store::sqlite_event_store> store;
-    try {
-        store::sqlite_options so;
-        so.delivery_retention = s->store.delivery_retention;
-        store = std::make_unique<store::sqlite_event_store>(store::sqlite_store::open(store_path.string(), so), log::component("store"));
-    } catch (store::open_error const& e) {
-        return fail(e.what(), exit_runtime);
-    }
+    auto store = open_store(store_path, *s);
+    if (!store) return exit_runtime;
 
     bool interactive = ::isatty(0) && ::isatty(1);
     app::system_clock real_clock;
@@ -304,7 +316,82 @@ int run_daemon(std::string const& config)
         return fail(config + ": no chat adapter is enabled; set slack.enabled or mattermost.enabled, or rehearse with "
                              "`coolhead console`",
                     exit_usage);
-    return fail("the chat adapters are not built into this version yet; use `coolhead console`", exit_usage);
+    if (s->slack.enabled && s->mattermost.enabled)
+        return fail(config + ": enable one chat adapter per process (slack or mattermost); run a second coolhead for the other",
+                    exit_usage);
+
+    // Everything the network needs is checked before the store is opened.
+    auto log_main = log::component("app");
+    std::optional<asio::ssl::context> tls;
+    std::optional<slack::slack_options> slack_opts;
+    try {
+        tls.emplace(net::make_tls_client_context(net::tls_settings{s->slack.ca_file ? std::optional<std::string>(s->slack.ca_file->string())
+                                                                                    : std::nullopt}));
+    } catch (std::exception const& e) {
+        return fail(std::string("the TLS set-up failed: ") + e.what(), exit_usage);
+    }
+    if (s->slack.enabled) {
+        auto url = env("SLACK_API_URL").value_or(s->slack.api_url);
+        auto base = net::parse_endpoint(url);
+        if (!base) return fail("slack.api_url (or SLACK_API_URL): " + base.error().message(), exit_usage);
+        slack_opts.emplace();
+        slack_opts->api_base = *base;
+        slack_opts->app_token = s->slack.app_token;
+        slack_opts->bot_token = s->slack.bot_token;
+        slack_opts->connections = static_cast<int>(s->slack.connections);
+    } else {
+        return fail("the Mattermost adapter is not built into this version yet", exit_usage);
+    }
+
+    auto store = open_store(s->store.path, *s);
+    if (!store) return exit_runtime;
+
+    asio::io_context io;
+    auto work = asio::make_work_guard(io);
+    app::system_clock clk;
+    app::incident_cache cache(*store);
+    app::dispatcher dispatcher(*store, cache, settings::to_policy(*s), clk, log::component("app"));
+    slack::slack_adapter adapter(io.get_executor(), *tls, std::move(*slack_opts), dispatcher, log::component("slack"));
+    app::reminder_scheduler reminders(io.get_executor(), *store, cache, dispatcher.policy(), clk,
+                                      [&](commands::outbound m) { adapter.post(std::move(m)); },
+                                      commands::user_ref{"coolhead", "coolhead"}, log::component("app"));
+    dispatcher.on_commit = [&](std::uint64_t) { reminders.poke(); };
+
+    int code = 0;
+    bool shutting_down = false;
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    // Stop taking new work, let the envelopes in hand be acked, send what is queued, then stop.
+    auto shutdown = [&](int exit_code) {
+        if (shutting_down) return;
+        shutting_down = true;
+        code = exit_code;
+        asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+            log_main->info("event=shutting_down");
+            signals.cancel();
+            reminders.stop();
+            co_await adapter.stop();
+            work.reset();
+            io.stop(); // after the grace period above: anything still waiting is not ours to finish
+        }, asio::detached);
+    };
+    signals.async_wait([&](boost::system::error_code ec, int sig) {
+        if (ec) return;
+        log_main->info("event=signal signal={}", sig);
+        shutdown(0);
+    });
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+        if (auto ec = co_await adapter.start()) {
+            log_main->error("event=adapter_failed adapter=slack error=\"{}\"", ec.message());
+            shutdown(exit_runtime);
+            co_return;
+        }
+        reminders.start();
+        log_main->info("event=running adapter=slack");
+    }, asio::detached);
+    io.run();
+    store->stop();
+    log_main->info("event=stopped exit_code={}", code);
+    return code;
 }
 
 int check_config(std::string const& file)

@@ -115,6 +115,13 @@ struct policy_settings {
 /// `slack`: the Slack adapter. Its tokens come from the environment, and only when enabled.
 struct slack_settings {
     bool enabled = false; ///< connect to Slack (Socket Mode)
+    /// The Web API base URL. Point it at a Slack emulator for tests; the environment variable
+    /// SLACK_API_URL, when set, wins. Plain http only to a loopback address.
+    std::string api_url = "https://slack.com/api/";
+    /// Socket Mode connections to keep open (Slack spreads envelopes over them; 10 at most).
+    std::int64_t connections = 2;
+    /// A PEM file of CA certificates to trust instead of the system store (a private CA).
+    std::optional<std::filesystem::path> ca_file;
     /// App-level token (xapp-…) from SLACK_APP_TOKEN or SLACK_APP_TOKEN_FILE; required when enabled.
     log::secret app_token;
     /// Bot token (xoxb-…) from SLACK_BOT_TOKEN or SLACK_BOT_TOKEN_FILE; required when enabled.
@@ -125,6 +132,9 @@ struct slack_settings {
     void visit(V& v)
     {
         v("enabled", enabled);
+        v("api_url", api_url);
+        v("connections", connections, rules::between<std::int64_t>{1, 10});
+        v("ca_file", ca_file);
         v.secret("app_token", app_token, "SLACK_APP_TOKEN", enabled);
         v.secret("bot_token", bot_token, "SLACK_BOT_TOKEN", enabled);
     }

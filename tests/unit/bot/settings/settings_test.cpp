@@ -486,7 +486,8 @@ TEST(settings, describe_shows_every_key_with_its_effective_value)
         "tollgates": ["unit tests", "UAT", "production checkout"],
         "prompts": null
       },
-      "slack": {"enabled": false, "app_token": null, "bot_token": null},
+      "slack": {"enabled": false, "api_url": "https://slack.com/api/", "connections": 2, "ca_file": null,
+                "app_token": null, "bot_token": null},
       "mattermost": {"enabled": false, "token": null}
     })");
     EXPECT_EQ(parsed(describe(*r.value)), expected) << describe(*r.value);
