@@ -130,6 +130,7 @@ struct other_event {
     friend bool operator==(other_event const&, other_event const&) = default;
 };
 
+/// The event of an events_api envelope.
 using event = std::variant<message_event, reaction_event, member_joined_event, other_event>;
 
 /// The payload of an events_api envelope. For `event_callback` (the usual type), `event_id`
@@ -180,6 +181,7 @@ struct malformed {
     friend bool operator==(malformed const&, malformed const&) = default;
 };
 
+/// One Socket Mode text frame, decoded.
 using frame = std::variant<hello, disconnect, envelope, malformed>;
 
 /// Decodes one text frame. Frames longer than max_frame_bytes are malformed unparsed. A frame
