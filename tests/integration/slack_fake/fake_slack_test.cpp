@@ -69,7 +69,8 @@ net::http_request request(net::http_method verb, std::string target, std::string
 }
 
 /// One Web API request on a fresh client; throws on a transport error.
-asio::awaitable<net::http_response> api(fixture& f, net::http_request r, net::https_client_options o = relaxed_http())
+asio::awaitable<net::http_response> api(fixture& f, net::http_request r,
+                                        net::https_client_options o = relaxed_http())
 {
     auto base = net::parse_endpoint(f.slack.api_base_url());
     if (!base) throw std::runtime_error("bad base URL");
@@ -79,7 +80,10 @@ asio::awaitable<net::http_response> api(fixture& f, net::http_request r, net::ht
     co_return std::move(*res);
 }
 
-json body_of(net::http_response const& r) { return json::parse(r.body, nullptr, false); }
+json body_of(net::http_response const& r)
+{
+    return json::parse(r.body, nullptr, false);
+}
 
 /// apps.connections.open as @slack/socket-mode sends it: POST, form, empty body, xapp token.
 asio::awaitable<std::string> fresh_link_url(fixture& f)
@@ -106,7 +110,8 @@ asio::awaitable<json> read_json(net::websocket_client& ws)
     co_return json::parse(*msg, nullptr, false);
 }
 
-asio::awaitable<void> send_later(fake_slack& slack, std::size_t link, std::chrono::milliseconds delay, std::string text)
+asio::awaitable<void> send_later(fake_slack& slack, std::size_t link, std::chrono::milliseconds delay,
+                                 std::string text)
 {
     co_await pause(delay);
     slack.link(link).send_raw(std::move(text));
@@ -357,7 +362,8 @@ TEST(fake_slack, unacked_events_are_redelivered_automatically_until_acked)
         if (!ws) co_return o;
         co_await read_json(*ws); // hello
         o.id = f.slack.newest().reaction_event(true, "eyes", "C0INC42", "1700000000.000100");
-        for (int i = 0; i < 3; ++i) o.seen.push_back(co_await read_json(*ws)); // no ack: Slack retries
+        for (int i = 0; i < 3; ++i)
+            o.seen.push_back(co_await read_json(*ws)); // no ack: Slack retries
         ws->send(json{{"envelope_id", o.id}}.dump());
         co_await eventually([&] { return f.slack.acks().size() == 1; });
         co_await ws->close(net::close_code::normal);
@@ -471,20 +477,24 @@ TEST(fake_slack, web_api_parameters_arrive_as_json_form_or_query)
 {
     fixture f;
     auto const json_answer = body_of(run(
-        f.ioc, api(f, request(net::http_method::post, "chat.postMessage", f.bot(), "application/json; charset=utf-8",
-                              R"({"channel":"C0INC42","text":"from json","thread_ts":"1700000000.000050"})"))));
-    auto const form_answer = body_of(run(
-        f.ioc, api(f, request(net::http_method::post, "chat.postMessage", f.bot(), "application/x-www-form-urlencoded",
-                              "channel=C0INC42&text=from+form%20%26+more&blocks=%5B%5D"))));
-    auto const user = body_of(run(f.ioc, api(f, request(net::http_method::get, "users.info?user=U0ALICE", f.bot()))));
-    auto const ephemeral = body_of(run(f.ioc, api(f, request(net::http_method::post, "chat.postEphemeral", f.bot(),
-                                                                 "application/x-www-form-urlencoded",
-                                                                 "channel=C0INC42&user=U0BOB&text=psst"))));
+        f.ioc,
+        api(f, request(net::http_method::post, "chat.postMessage", f.bot(), "application/json; charset=utf-8",
+                       R"({"channel":"C0INC42","text":"from json","thread_ts":"1700000000.000050"})"))));
+    auto const form_answer =
+        body_of(run(f.ioc, api(f, request(net::http_method::post, "chat.postMessage", f.bot(),
+                                          "application/x-www-form-urlencoded",
+                                          "channel=C0INC42&text=from+form%20%26+more&blocks=%5B%5D"))));
+    auto const user =
+        body_of(run(f.ioc, api(f, request(net::http_method::get, "users.info?user=U0ALICE", f.bot()))));
+    auto const ephemeral = body_of(run(
+        f.ioc, api(f, request(net::http_method::post, "chat.postEphemeral", f.bot(),
+                              "application/x-www-form-urlencoded", "channel=C0INC42&user=U0BOB&text=psst"))));
     auto const latest = json_answer.value("ts", std::string{});
-    auto const history = body_of(run(f.ioc, api(f, request(net::http_method::get,
-                                                               "conversations.history?channel=C0INC42&latest=" + latest +
-                                                                   "&inclusive=true&limit=1",
-                                                               f.bot()))));
+    auto const history =
+        body_of(run(f.ioc, api(f, request(net::http_method::get,
+                                          "conversations.history?channel=C0INC42&latest=" + latest +
+                                              "&inclusive=true&limit=1",
+                                          f.bot()))));
     auto const me = body_of(run(f.ioc, api(f, request(net::http_method::post, "auth.test", f.bot()))));
 
     EXPECT_EQ(json_answer["ok"], true);
@@ -529,7 +539,8 @@ TEST(fake_slack, chat_methods_refuse_like_slack)
     EXPECT_EQ(post(R"({"channel":"C0INC42"})"), "no_text");
     EXPECT_EQ(post(json{{"channel", "C0INC42"}, {"text", std::string(40'001, 'a')}}.dump()), "msg_too_long");
     EXPECT_EQ(post("{not json"), "invalid_json");
-    auto const user = body_of(run(f.ioc, api(f, request(net::http_method::get, "users.info?user=U0NOBODY", f.bot()))));
+    auto const user =
+        body_of(run(f.ioc, api(f, request(net::http_method::get, "users.info?user=U0NOBODY", f.bot()))));
     EXPECT_EQ(user["error"], "user_not_found");
 
     EXPECT_TRUE(f.slack.messages().empty());
@@ -542,16 +553,22 @@ TEST(fake_slack, chat_methods_refuse_like_slack)
 TEST(fake_slack, tokens_are_checked_per_method)
 {
     fixture f;
-    auto error_of = [&](net::http_request r) { return body_of(run(f.ioc, api(f, std::move(r)))).value("error", std::string{}); };
+    auto error_of = [&](net::http_request r) {
+        return body_of(run(f.ioc, api(f, std::move(r)))).value("error", std::string{});
+    };
     auto const form = std::string("application/x-www-form-urlencoded");
-    EXPECT_EQ(error_of(request(net::http_method::post, "apps.connections.open", f.bot(), form)), "invalid_auth");
-    EXPECT_EQ(error_of(request(net::http_method::post, "apps.connections.open", {}, form)), "not_authed");
-    EXPECT_EQ(error_of(request(net::http_method::post, "chat.postMessage", f.app(), form, "channel=C1&text=hi")),
+    EXPECT_EQ(error_of(request(net::http_method::post, "apps.connections.open", f.bot(), form)),
               "invalid_auth");
+    EXPECT_EQ(error_of(request(net::http_method::post, "apps.connections.open", {}, form)), "not_authed");
+    EXPECT_EQ(
+        error_of(request(net::http_method::post, "chat.postMessage", f.app(), form, "channel=C1&text=hi")),
+        "invalid_auth");
     EXPECT_EQ(error_of(request(net::http_method::post, "chat.postMessage", {}, form,
                                "channel=C1&text=hi&token=" + f.bot())),
               "not_authed"); // a token in the body does not count
-    EXPECT_EQ(error_of(request(net::http_method::post, "chat.postMessage", f.bot(), form, "channel=C1&text=hi")), "");
+    EXPECT_EQ(
+        error_of(request(net::http_method::post, "chat.postMessage", f.bot(), form, "channel=C1&text=hi")),
+        "");
 
     auto const all = f.slack.all_messages();
     ASSERT_EQ(all.size(), 3u);
@@ -572,7 +589,8 @@ TEST(fake_slack, scripted_rate_limits_errors_and_stalls)
     f.slack.stall_next("auth.test");
     auto const form = std::string("application/x-www-form-urlencoded");
     auto post = [&] {
-        return run(f.ioc, api(f, request(net::http_method::post, "chat.postMessage", f.bot(), form, "channel=C1&text=hi")));
+        return run(f.ioc, api(f, request(net::http_method::post, "chat.postMessage", f.bot(), form,
+                                         "channel=C1&text=hi")));
     };
     auto const limited = post();
     auto const failed = post();

@@ -65,7 +65,7 @@ void report_exception(std::exception_ptr e)
 struct write_op {
     enum class kind { text, binary, ping, close };
     kind what = kind::text;
-    std::string data;              ///< text/binary payload, or the close reason
+    std::string data; ///< text/binary payload, or the close reason
     std::uint16_t code = close_normal;
     std::optional<sent_envelope> envelope; ///< recorded (with sent_at) when the write starts
     bool hello = false;
@@ -76,7 +76,8 @@ struct write_op {
 
 /// A link's server-thread state.
 struct link_runtime {
-    link_runtime(asio::any_io_executor const& ex, std::size_t n) : number(n), wake(ex), ping_timer(ex), reader_finished(ex)
+    link_runtime(asio::any_io_executor const& ex, std::size_t n)
+        : number(n), wake(ex), ping_timer(ex), reader_finished(ex)
     {
         wake.expires_at(steady::time_point::max());
         reader_finished.expires_at(steady::time_point::max());
@@ -85,18 +86,18 @@ struct link_runtime {
     std::size_t number;
     websocket_session* session = nullptr; // valid until `finished`
     std::deque<write_op> queue;
-    asio::steady_timer wake;            // the writer waits on it; cancelled to wake it
+    asio::steady_timer wake; // the writer waits on it; cancelled to wake it
     asio::steady_timer ping_timer;
     asio::steady_timer reader_finished; // cancelled when the reader is done
     asio::cancellation_signal reader_cancel;
     bool reader_done = false;
-    bool ended = false;          // the reader saw the end, or a write failed
-    bool client_closed = false;  // the client's close frame came first
+    bool ended = false;         // the reader saw the end, or a write failed
+    bool client_closed = false; // the client's close frame came first
     bool stalled = false;
     bool stop_reading = false;
     bool fake_closing = false;
     bool dropped = false;
-    bool finished = false;       // the handler is done: the session is gone
+    bool finished = false; // the handler is done: the session is gone
 
     bool writable() const noexcept { return !finished && !ended && !stalled && !dropped && !fake_closing; }
 
@@ -124,12 +125,18 @@ struct script {
 char const* script_name(script::kind k)
 {
     switch (k) {
-    case script::kind::rate_limit: return "rate_limit";
-    case script::kind::fail: return "fail";
-    case script::kind::stall: return "stall";
-    case script::kind::delay: return "delay";
-    case script::kind::drop: return "drop";
-    case script::kind::status: return "status";
+    case script::kind::rate_limit:
+        return "rate_limit";
+    case script::kind::fail:
+        return "fail";
+    case script::kind::stall:
+        return "stall";
+    case script::kind::delay:
+        return "delay";
+    case script::kind::drop:
+        return "drop";
+    case script::kind::status:
+        return "status";
     }
     return "";
 }
@@ -137,7 +144,7 @@ char const* script_name(script::kind k)
 struct fake_state {
     explicit fake_state(fake_slack_options o) : options(std::move(o)), model(options) {}
 
-    fake_slack_options const options; // declared before `model`, which refers to it
+    fake_slack_options const options;    // declared before `model`, which refers to it
     test::test_server* server = nullptr; // set once; valid while the server runs
     asio::any_io_executor ex;
     std::string websocket_base; // "wss://localhost:<port>"
@@ -183,7 +190,8 @@ struct fake_state {
 
     std::size_t open_links_locked() const
     {
-        return static_cast<std::size_t>(std::count_if(links.begin(), links.end(), [](auto const& l) { return l.open(); }));
+        return static_cast<std::size_t>(
+            std::count_if(links.begin(), links.end(), [](auto const& l) { return l.open(); }));
     }
 };
 
@@ -205,7 +213,10 @@ auto on_server(state_ptr const& st, F f) -> decltype(f())
     return result.get();
 }
 
-void wake_writer(link_runtime& rt) { rt.wake.cancel(); }
+void wake_writer(link_runtime& rt)
+{
+    rt.wake.cancel();
+}
 
 json hello_frame(fake_state const& st, std::size_t number, std::size_t num_connections)
 {
@@ -219,7 +230,8 @@ json hello_frame(fake_state const& st, std::size_t number, std::size_t num_conne
             {"connection_info", {{"app_id", st.options.workspace.app_id}}}};
 }
 
-json disconnect_frame(fake_state const& st, std::string const& reason, std::size_t number, std::size_t num_connections)
+json disconnect_frame(fake_state const& st, std::string const& reason, std::size_t number,
+                      std::size_t num_connections)
 {
     json f = {{"type", "disconnect"},
               {"reason", reason},
@@ -234,7 +246,8 @@ json disconnect_frame(fake_state const& st, std::string const& reason, std::size
 void record_frame(fake_state& st, std::size_t link, std::string data, steady::time_point now)
 {
     auto j = json::parse(data, nullptr, false);
-    bool const is_ack = !j.is_discarded() && j.is_object() && j.contains("envelope_id") && j["envelope_id"].is_string();
+    bool const is_ack =
+        !j.is_discarded() && j.is_object() && j.contains("envelope_id") && j["envelope_id"].is_string();
     std::lock_guard lock(st.mutex);
     if (is_ack) {
         ack a;
@@ -334,7 +347,8 @@ asio::awaitable<void> write_loop(state_ptr st, std::shared_ptr<link_runtime> rt,
                 st->changed.notify_all();
             }
             if (ok && redeliver) {
-                asio::co_spawn(st->ex, auto_redeliver(st, redeliver->first, redeliver->second), report_exception);
+                asio::co_spawn(st->ex, auto_redeliver(st, redeliver->first, redeliver->second),
+                               report_exception);
             }
             if (ok && op.close_after) {
                 asio::co_spawn(st->ex, delayed_close(rt, *op.close_after), report_exception);
@@ -612,8 +626,9 @@ asio::awaitable<http_reply> serve_api(state_ptr st, std::string method, recorded
         http_reply reply;
         reply.status = sc->status;
         reply.body = sc->body;
-        reply.headers.push_back(
-            {"Content-Type", !sc->body.empty() && sc->body.front() == '{' ? "application/json" : "text/plain"});
+        reply.headers.push_back({"Content-Type", !sc->body.empty() && sc->body.front() == '{'
+                                                     ? "application/json"
+                                                     : "text/plain"});
         finish_call(*st, index, sc->status, {});
         co_return reply;
     }
@@ -627,7 +642,8 @@ asio::awaitable<http_reply> serve_api(state_ptr st, std::string method, recorded
             try {
                 answer = custom(call);
             } catch (std::exception const& e) {
-                std::fprintf(stderr, "fake_slack: on_method(%s) handler threw: %s\n", method.c_str(), e.what());
+                std::fprintf(stderr, "fake_slack: on_method(%s) handler threw: %s\n", method.c_str(),
+                             e.what());
                 answer = {{"ok", false}, {"error", "fake_handler_threw"}};
             }
         }
@@ -666,7 +682,8 @@ void route_method(state_ptr const& st, std::string const& method)
         std::lock_guard lock(st->mutex);
         if (!st->routed.insert(method).second) return;
     }
-    st->server->on_http("/api/" + method, [st, method](recorded_request r) { return serve_api(st, method, std::move(r)); });
+    st->server->on_http("/api/" + method,
+                        [st, method](recorded_request r) { return serve_api(st, method, std::move(r)); });
 }
 
 void add_script(state_ptr const& st, std::string method, script s)
@@ -709,8 +726,8 @@ bool write_and_wait(state_ptr const& st, std::size_t number, write_op op)
 void must_write(state_ptr const& st, std::size_t number, write_op op, char const* what)
 {
     if (!write_and_wait(st, number, std::move(op))) {
-        throw std::runtime_error(std::string("fake_slack: link ") + std::to_string(number) + " is not open (" + what +
-                                 " not sent)");
+        throw std::runtime_error(std::string("fake_slack: link ") + std::to_string(number) +
+                                 " is not open (" + what + " not sent)");
     }
 }
 
@@ -757,7 +774,8 @@ std::string fresh_response_url(state_ptr const& st, std::string const& channel)
     char secret[48];
     std::snprintf(secret, sizeof secret, "fakeResponseSecret%06zu", n);
     auto const path = "/commands/" + st->options.workspace.team_id + "/" + std::to_string(n) + "/" + secret;
-    st->server->on_http(path, [st, channel](recorded_request r) { return serve_response_url(st, channel, std::move(r)); });
+    st->server->on_http(
+        path, [st, channel](recorded_request r) { return serve_response_url(st, channel, std::move(r)); });
     return st->https_base + path;
 }
 
@@ -818,11 +836,14 @@ bool slack_link::wait_closed(std::chrono::milliseconds timeout) const
 std::string slack_link::send_envelope(json envelope)
 {
     std::string id;
-    if (auto it = envelope.find("envelope_id"); it != envelope.end() && it->is_string()) id = it->get<std::string>();
+    if (auto it = envelope.find("envelope_id"); it != envelope.end() && it->is_string())
+        id = it->get<std::string>();
     std::string type;
-    if (auto it = envelope.find("type"); it != envelope.end() && it->is_string()) type = it->get<std::string>();
+    if (auto it = envelope.find("type"); it != envelope.end() && it->is_string())
+        type = it->get<std::string>();
     int attempt = 0;
-    if (auto it = envelope.find("retry_attempt"); it != envelope.end() && it->is_number_integer()) attempt = it->get<int>();
+    if (auto it = envelope.find("retry_attempt"); it != envelope.end() && it->is_number_integer())
+        attempt = it->get<int>();
     detail::write_op op;
     op.data = envelope.dump();
     if (!id.empty()) {
@@ -842,8 +863,8 @@ std::string slack_link::slash_command(slash_command_args a)
     return send_envelope(make_slash_command_envelope(st_->options.workspace, a));
 }
 
-std::string slack_link::slash_command(std::string command, std::string text, std::string channel, std::string user_id,
-                                      std::string user_name)
+std::string slack_link::slash_command(std::string command, std::string text, std::string channel,
+                                      std::string user_id, std::string user_name)
 {
     slash_command_args a;
     a.command = std::move(command);
@@ -884,8 +905,9 @@ std::string slack_link::reaction_event(reaction_event_args a)
     return send_envelope(make_reaction_event_envelope(st_->options.workspace, a));
 }
 
-std::string slack_link::reaction_event(bool added, std::string reaction, std::string channel, std::string item_ts,
-                                       std::string user, std::string item_user, std::string event_id)
+std::string slack_link::reaction_event(bool added, std::string reaction, std::string channel,
+                                       std::string item_ts, std::string user, std::string item_user,
+                                       std::string event_id)
 {
     reaction_event_args a;
     a.added = added;
@@ -933,7 +955,8 @@ void slack_link::send_oversized(std::size_t bytes)
 
 void slack_link::disconnect(std::string reason)
 {
-    auto const delay = reason == "warning" ? st_->options.warning_close_after : st_->options.disconnect_close_after;
+    auto const delay =
+        reason == "warning" ? st_->options.warning_close_after : st_->options.disconnect_close_after;
     disconnect(std::move(reason), delay);
 }
 
@@ -1011,7 +1034,8 @@ void slack_link::close(std::uint16_t code, std::string reason)
 // ---- fake_slack ---------------------------------------------------------------------------
 
 fake_slack::fake_slack(fake_slack_options options)
-    : st_(std::make_shared<detail::fake_state>(std::move(options))), server_(std::make_unique<test::test_server>())
+    : st_(std::make_shared<detail::fake_state>(std::move(options))),
+      server_(std::make_unique<test::test_server>())
 {
     st_->server = server_.get();
     st_->ex = server_->executor();
@@ -1019,8 +1043,8 @@ fake_slack::fake_slack(fake_slack_options options)
     st_->https_base = server_->url("https", "");
     auto st = st_;
     server_->on_websocket("/link/", [st](websocket_session& s) { return detail::serve_link(st, s); });
-    for (auto m : {"apps.connections.open", "chat.postMessage", "chat.postEphemeral", "chat.update", "users.info",
-                   "auth.test", "conversations.history"}) {
+    for (auto m : {"apps.connections.open", "chat.postMessage", "chat.postEphemeral", "chat.update",
+                   "users.info", "auth.test", "conversations.history"}) {
         detail::route_method(st_, m);
     }
 }
@@ -1037,11 +1061,26 @@ fake_slack::~fake_slack()
     server_.reset();
 }
 
-std::string fake_slack::api_base_url() const { return server_->url("https", "/api/"); }
-std::uint16_t fake_slack::port() const noexcept { return server_->port(); }
-std::string fake_slack::ca_file() const { return test::test_ca_file("ca.pem"); }
-fake_slack_options const& fake_slack::options() const noexcept { return st_->options; }
-test::test_server& fake_slack::server() noexcept { return *server_; }
+std::string fake_slack::api_base_url() const
+{
+    return server_->url("https", "/api/");
+}
+std::uint16_t fake_slack::port() const noexcept
+{
+    return server_->port();
+}
+std::string fake_slack::ca_file() const
+{
+    return test::test_ca_file("ca.pem");
+}
+fake_slack_options const& fake_slack::options() const noexcept
+{
+    return st_->options;
+}
+test::test_server& fake_slack::server() noexcept
+{
+    return *server_;
+}
 
 void fake_slack::add_user(slack_user user)
 {
@@ -1137,11 +1176,12 @@ std::vector<web_api_call> fake_slack::calls(std::string_view method) const
 std::size_t fake_slack::call_count(std::string_view method) const
 {
     std::lock_guard lock(st_->mutex);
-    return static_cast<std::size_t>(
-        std::count_if(st_->calls.begin(), st_->calls.end(), [&](auto const& c) { return c.method == method; }));
+    return static_cast<std::size_t>(std::count_if(st_->calls.begin(), st_->calls.end(),
+                                                  [&](auto const& c) { return c.method == method; }));
 }
 
-bool fake_slack::wait_for_calls(std::string_view method, std::size_t n, std::chrono::milliseconds timeout) const
+bool fake_slack::wait_for_calls(std::string_view method, std::size_t n,
+                                std::chrono::milliseconds timeout) const
 {
     std::unique_lock lock(st_->mutex);
     return st_->changed.wait_for(lock, timeout, [&] {
@@ -1168,13 +1208,15 @@ std::vector<posted_message> fake_slack::all_messages() const
     return st_->model.messages;
 }
 
-bool fake_slack::wait_for_messages(std::size_t n, std::chrono::milliseconds timeout, std::string_view channel) const
+bool fake_slack::wait_for_messages(std::size_t n, std::chrono::milliseconds timeout,
+                                   std::string_view channel) const
 {
     std::unique_lock lock(st_->mutex);
     return st_->changed.wait_for(lock, timeout, [&] {
         auto const& all = st_->model.messages;
-        auto const ok = std::count_if(all.begin(), all.end(),
-                                      [&](auto const& m) { return m.ok() && (channel.empty() || m.channel == channel); });
+        auto const ok = std::count_if(all.begin(), all.end(), [&](auto const& m) {
+            return m.ok() && (channel.empty() || m.channel == channel);
+        });
         return static_cast<std::size_t>(ok) >= n;
     });
 }
@@ -1192,7 +1234,10 @@ std::vector<std::string> fake_slack::tickets() const
     return st_->model.ticket_order;
 }
 
-slack_link fake_slack::link(std::size_t number) { return slack_link(st_, number); }
+slack_link fake_slack::link(std::size_t number)
+{
+    return slack_link(st_, number);
+}
 
 slack_link fake_slack::newest()
 {
@@ -1250,7 +1295,8 @@ void fake_slack::redeliver(std::string const& envelope_id, std::size_t link_numb
     {
         std::lock_guard lock(st_->mutex);
         auto it = st_->envelopes.find(envelope_id);
-        if (it == st_->envelopes.end()) throw std::runtime_error("fake_slack: redeliver: unknown envelope " + envelope_id);
+        if (it == st_->envelopes.end())
+            throw std::runtime_error("fake_slack: redeliver: unknown envelope " + envelope_id);
         env = it->second;
     }
     if (env.value("type", std::string{}) == "events_api") {
@@ -1260,7 +1306,8 @@ void fake_slack::redeliver(std::string const& envelope_id, std::size_t link_numb
     link(link_number).send_envelope(std::move(env));
 }
 
-std::optional<ack> fake_slack::wait_for_ack(std::string const& envelope_id, std::chrono::milliseconds timeout) const
+std::optional<ack> fake_slack::wait_for_ack(std::string const& envelope_id,
+                                            std::chrono::milliseconds timeout) const
 {
     std::unique_lock lock(st_->mutex);
     std::optional<ack> found;

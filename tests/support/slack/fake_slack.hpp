@@ -136,13 +136,14 @@ enum class body_kind {
     other, ///< another Content-Type: the body was ignored
 };
 
-/// One request to `/api/<method>`, recorded on arrival and completed when answered.
+/// One request to `/api/<method>`, recorded on arrival and completed when answered. (POSTs
+/// to response_urls are not calls: see posted_message; server().requests() has every request.)
 struct web_api_call {
-    std::string method;      ///< the Slack method, e.g. "chat.postMessage"
-    std::string http_method; ///< "POST", "GET", ...
-    std::string target;      ///< path and query as sent
+    std::string method;        ///< the Slack method, e.g. "chat.postMessage"
+    std::string http_method;   ///< "POST", "GET", ...
+    std::string target;        ///< path and query as sent
     net::http_headers headers; ///< every header, Authorization included (tests check Bearer)
-    std::string body;        ///< raw body
+    std::string body;          ///< raw body
     body_kind kind = body_kind::none;
     /// Query parameters, then body parameters (which win), as one JSON object. Form and query
     /// values are strings; JSON bodies keep their types. Invalid JSON leaves it empty.
@@ -166,18 +167,18 @@ struct web_api_call {
 /// One chat.postMessage, chat.postEphemeral or chat.update call that reached the method
 /// (scripted answers are not messages), or one POST to a response_url.
 struct posted_message {
-    std::string method;    ///< "chat.postMessage", "chat.postEphemeral", "chat.update", "response_url"
+    std::string method; ///< "chat.postMessage", "chat.postEphemeral", "chat.update", "response_url"
     std::string channel;
-    std::string user;      ///< chat.postEphemeral: the recipient
+    std::string user; ///< chat.postEphemeral: the recipient
     std::string text;
     std::size_t text_length = 0; ///< in Unicode code points (Slack's limit counts characters)
     std::string thread_ts;
     /// The ts the fake gave the message (postMessage; `message_ts` for ephemerals), or the ts
     /// updated (chat.update). Empty if refused.
     std::string ts;
-    std::string response_type; ///< response_url posts: "in_channel" or "ephemeral"/""
+    std::string response_type;                        ///< response_url posts: "in_channel" or "ephemeral"/""
     nlohmann::json params = nlohmann::json::object(); ///< all parameters (blocks, link_names, ...)
-    std::string body;      ///< raw body
+    std::string body;                                 ///< raw body
     token_check auth = token_check::missing;
     steady_time received_at{};
     /// Empty if accepted; else what the fake answered ("channel_not_found", "no_text",
@@ -200,12 +201,12 @@ struct history_message {
 
 /// How a link ended.
 enum class link_end {
-    open,            ///< still open (or stalled, or not reading)
+    open,             ///< still open (or stalled, or not reading)
     closed_by_client, ///< the client sent a close frame first
-    closed_by_fake,  ///< close(), a disconnect's scheduled close, or a refused ticket
-    dropped_by_fake, ///< drop()
-    lost,            ///< the connection failed without a close frame (the client dropped it)
-    server_stopped,  ///< still open (e.g. stalled) when the fake shut down
+    closed_by_fake,   ///< close(), a disconnect's scheduled close, or a refused ticket
+    dropped_by_fake,  ///< drop()
+    lost,             ///< the connection failed without a close frame (the client dropped it)
+    server_stopped,   ///< still open (e.g. stalled) when the fake shut down
 };
 
 /// One Socket Mode link as the fake sees it. Links are numbered 1, 2, ... in the order their
@@ -213,7 +214,7 @@ enum class link_end {
 struct link_info {
     std::size_t number = 0;
     std::string ticket;
-    std::string target;         ///< the upgrade's path and query
+    std::string target; ///< the upgrade's path and query
     net::http_headers upgrade_headers;
     steady_time opened_at{};
     std::optional<steady_time> closed_at;
@@ -240,8 +241,8 @@ struct refused_upgrade {
 /// An envelope the fake wrote to a link (redeliveries included, each as its own row).
 struct sent_envelope {
     std::string envelope_id;
-    std::string type; ///< "slash_commands", "events_api", "interactive", or whatever the JSON said
-    int retry_attempt = 0; ///< events_api only
+    std::string type;        ///< "slash_commands", "events_api", "interactive", or whatever the JSON said
+    int retry_attempt = 0;   ///< events_api only
     nlohmann::json envelope; ///< exactly what was sent
     std::size_t link = 0;
     steady_time sent_at{}; ///< just before the write started
@@ -250,10 +251,10 @@ struct sent_envelope {
 /// A text frame from the client that parsed as `{"envelope_id":"…", "payload"?: …}`.
 struct ack {
     std::string envelope_id;
-    std::string raw;      ///< the frame as received
-    nlohmann::json frame; ///< parsed
+    std::string raw;                       ///< the frame as received
+    nlohmann::json frame;                  ///< parsed
     std::optional<nlohmann::json> payload; ///< frame["payload"] if present (it is optional)
-    std::size_t link = 0; ///< the link it came on
+    std::size_t link = 0;                  ///< the link it came on
     steady_time received_at{};
     /// received_at minus the sent_at of the latest send of this envelope id before it; nullopt
     /// if the fake never sent that id. Assert Slack's 3 s deadline on this, not with sleeps.
@@ -273,12 +274,14 @@ struct client_frame {
 /// answer, e.g. `{{"ok", true}}`. Runs on the server thread: do not call fake_slack from it.
 using method_handler = std::function<nlohmann::json(web_api_call const&)>;
 
-/// A handle to link number `number()` of a fake_slack. Cheap to copy; valid as long as the
-/// fake (it shares its state). Every function is synchronous and bounded (see the file
-/// comment). Sending functions wait until the frame is written and throw std::runtime_error if
-/// the link is not open (closed, dropped, stalled) or the write fails.
+/// A handle to link number `number()` of a fake_slack. Cheap to copy; must not outlive the
+/// fake. Every function is synchronous and bounded (see the file comment). Sending functions
+/// wait until the frame is written (so the adapter may not have read it yet) and throw
+/// std::runtime_error if the link does not exist or cannot take frames any more (ended,
+/// dropped, stalled, or a close already queued) or the write fails. drop(), stall(),
+/// stop_reading() and close() do nothing on a link that already ended.
 class slack_link {
-public:
+  public:
     std::size_t number() const noexcept { return number_; }
     /// A snapshot of what the fake knows about this link; throws if no such link exists.
     link_info info() const;
@@ -338,9 +341,12 @@ public:
     /// wait_closed() to wait for the end.
     void close(std::uint16_t code = 1000, std::string reason = {});
 
-private:
+  private:
     friend class fake_slack;
-    slack_link(std::shared_ptr<detail::fake_state> st, std::size_t number) : st_(std::move(st)), number_(number) {}
+    slack_link(std::shared_ptr<detail::fake_state> st, std::size_t number)
+        : st_(std::move(st)), number_(number)
+    {
+    }
     std::shared_ptr<detail::fake_state> st_;
     std::size_t number_ = 0;
 };
@@ -348,7 +354,7 @@ private:
 /// The fake Slack. Not copyable or movable; destroying it closes every connection (stalled
 /// ones included) and joins its thread.
 class fake_slack {
-public:
+  public:
     explicit fake_slack(fake_slack_options options = {});
     ~fake_slack();
     fake_slack(fake_slack const&) = delete;
@@ -405,12 +411,14 @@ public:
     std::size_t call_count(std::string_view method) const;
     /// Waits until at least `n` calls to `method` have been answered (or stalled/dropped).
     bool wait_for_calls(std::string_view method, std::size_t n, std::chrono::milliseconds timeout = 5s) const;
-    /// Accepted messages (ok()), in arrival order; only those for `channel` if given.
+    /// Accepted messages (ok()), in arrival order; only those for `channel` if given. POSTs to
+    /// a response_url count too (method "response_url", the slash command's channel).
     std::vector<posted_message> messages(std::string_view channel = {}) const;
     /// Every message, refused ones included (bad token, no_text, msg_too_long, ...).
     std::vector<posted_message> all_messages() const;
     /// Waits until at least `n` messages were accepted (for `channel`, if given).
-    bool wait_for_messages(std::size_t n, std::chrono::milliseconds timeout = 5s, std::string_view channel = {}) const;
+    bool wait_for_messages(std::size_t n, std::chrono::milliseconds timeout = 5s,
+                           std::string_view channel = {}) const;
     /// `users.info` calls asking for `user` (the adapter's name cache should keep this at 1).
     std::size_t users_info_calls(std::string_view user) const;
     /// Tickets handed out by apps.connections.open, in order.
@@ -443,7 +451,8 @@ public:
     void redeliver(std::string const& envelope_id, std::size_t link_number);
 
     /// Waits for the first ack of `envelope_id`; nullopt on timeout.
-    std::optional<ack> wait_for_ack(std::string const& envelope_id, std::chrono::milliseconds timeout = 5s) const;
+    std::optional<ack> wait_for_ack(std::string const& envelope_id,
+                                    std::chrono::milliseconds timeout = 5s) const;
     /// Waits until `envelope_id` has been acked at least `n` times; returns all its acks (fewer
     /// than `n` on timeout).
     std::vector<ack> wait_for_acks(std::string const& envelope_id, std::size_t n,
@@ -457,7 +466,7 @@ public:
     /// Every frame the client sent on any link.
     std::vector<client_frame> client_frames() const;
 
-private:
+  private:
     std::shared_ptr<detail::fake_state> st_;
     std::unique_ptr<test::test_server> server_;
 };

@@ -10,10 +10,14 @@ using nlohmann::json;
 namespace {
 
 // "1700000000.000100" -> 1700000000; anything unparsable -> 0.
-std::int64_t seconds_of(std::string const& ts) { return std::strtoll(ts.c_str(), nullptr, 10); }
+std::int64_t seconds_of(std::string const& ts)
+{
+    return std::strtoll(ts.c_str(), nullptr, 10);
+}
 
-json events_api_envelope(slack_workspace const& ws, std::string const& envelope_id, std::string const& event_id,
-                         std::string const& event_ts, int retry_attempt, std::string const& retry_reason, json event)
+json events_api_envelope(slack_workspace const& ws, std::string const& envelope_id,
+                         std::string const& event_id, std::string const& event_ts, int retry_attempt,
+                         std::string const& retry_reason, json event)
 {
     json payload = {
         {"token", ws.verification_token},
@@ -30,12 +34,8 @@ json events_api_envelope(slack_workspace const& ws, std::string const& envelope_
         {"is_ext_shared_channel", false},
     };
     return {
-        {"envelope_id", envelope_id},
-        {"payload", std::move(payload)},
-        {"type", "events_api"},
-        {"accepts_response_payload", false},
-        {"retry_attempt", retry_attempt},
-        {"retry_reason", retry_reason},
+        {"envelope_id", envelope_id},        {"payload", std::move(payload)},  {"type", "events_api"},
+        {"accepts_response_payload", false}, {"retry_attempt", retry_attempt}, {"retry_reason", retry_reason},
     };
 }
 
@@ -69,19 +69,14 @@ json make_slash_command_envelope(slack_workspace const& ws, slash_command_args c
 json make_message_event_envelope(slack_workspace const& ws, message_event_args const& a)
 {
     json event = {
-        {"type", a.event_type},
-        {"text", a.text},
-        {"user", a.user},
-        {"ts", a.ts},
-        {"team", ws.team_id},
-        {"channel", a.channel},
-        {"event_ts", a.ts},
-        {"channel_type", "channel"},
+        {"type", a.event_type}, {"text", a.text},       {"user", a.user},   {"ts", a.ts},
+        {"team", ws.team_id},   {"channel", a.channel}, {"event_ts", a.ts}, {"channel_type", "channel"},
     };
     if (!a.thread_ts.empty()) event["thread_ts"] = a.thread_ts;
     if (!a.bot_id.empty()) event["bot_id"] = a.bot_id;
     if (!a.subtype.empty()) event["subtype"] = a.subtype;
-    return events_api_envelope(ws, a.envelope_id, a.event_id, a.ts, a.retry_attempt, a.retry_reason, std::move(event));
+    return events_api_envelope(ws, a.envelope_id, a.event_id, a.ts, a.retry_attempt, a.retry_reason,
+                               std::move(event));
 }
 
 json make_reaction_event_envelope(slack_workspace const& ws, reaction_event_args const& a)

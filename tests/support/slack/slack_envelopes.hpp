@@ -43,15 +43,15 @@ struct message_event_args {
     std::string channel = "C0INCIDENT1";
     std::string user = "U0ALICE";
     std::string text;
-    std::string ts;          ///< fake_slack: empty means a fresh, increasing ts
-    std::string event_id;    ///< fake_slack: empty means a fresh one ("Ev0FAKE000001", ...)
-    int retry_attempt = 0;   ///< envelope field; 1-3 on Slack's redeliveries
-    std::string retry_reason; ///< envelope field; "timeout" on redeliveries, else ""
-    std::string thread_ts;   ///< set for a reply in a thread
-    std::string bot_id;      ///< set for a bot's message (e.g. the bot's own post: filter it)
-    std::string subtype;     ///< e.g. "bot_message", "message_changed"; empty: none
+    std::string ts;                     ///< fake_slack: empty means a fresh, increasing ts
+    std::string event_id;               ///< fake_slack: empty means a fresh one ("Ev0FAKE000001", ...)
+    int retry_attempt = 0;              ///< envelope field; 1-3 on Slack's redeliveries
+    std::string retry_reason;           ///< envelope field; "timeout" on redeliveries, else ""
+    std::string thread_ts;              ///< set for a reply in a thread
+    std::string bot_id;                 ///< set for a bot's message (e.g. the bot's own post: filter it)
+    std::string subtype;                ///< e.g. "bot_message", "message_changed"; empty: none
     std::string event_type = "message"; ///< or "app_mention"
-    std::string envelope_id; ///< fake_slack: empty means a fresh one
+    std::string envelope_id;            ///< fake_slack: empty means a fresh one
 };
 
 /// A `reaction_added` / `reaction_removed` event in an `events_api` envelope.
@@ -59,11 +59,11 @@ struct reaction_event_args {
     bool added = true;
     std::string reaction = "eyes"; ///< the emoji name, without colons
     std::string channel = "C0INCIDENT1";
-    std::string item_ts;           ///< the ts of the message reacted to
-    std::string user = "U0ALICE";  ///< who reacted
-    std::string item_user;         ///< who wrote the message
-    std::string event_id;          ///< fake_slack: empty means a fresh one
-    std::string event_ts;          ///< fake_slack: empty means a fresh ts
+    std::string item_ts;          ///< the ts of the message reacted to
+    std::string user = "U0ALICE"; ///< who reacted
+    std::string item_user;        ///< who wrote the message
+    std::string event_id;         ///< fake_slack: empty means a fresh one
+    std::string event_ts;         ///< fake_slack: empty means a fresh ts
     int retry_attempt = 0;
     std::string retry_reason;
     std::string envelope_id; ///< fake_slack: empty means a fresh one

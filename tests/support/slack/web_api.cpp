@@ -54,7 +54,10 @@ bool truthy(json const& params, char const* name)
     return false;
 }
 
-json error(std::string code) { return {{"ok", false}, {"error", std::move(code)}}; }
+json error(std::string code)
+{
+    return {{"ok", false}, {"error", std::move(code)}};
+}
 
 json auth_error(token_check t)
 {
@@ -89,9 +92,11 @@ posted_message message_from(web_api_call const& call, steady_time now)
 // known: token, channel, text (or blocks/attachments), length.
 std::string chat_error(web_api_call const& call, posted_message const& m)
 {
-    if (call.auth != token_check::ok) return call.auth == token_check::wrong_token ? "invalid_auth" : "not_authed";
+    if (call.auth != token_check::ok)
+        return call.auth == token_check::wrong_token ? "invalid_auth" : "not_authed";
     if (m.channel.empty()) return "channel_not_found";
-    if (m.text.empty() && !present(call.params, "blocks") && !present(call.params, "attachments")) return "no_text";
+    if (m.text.empty() && !present(call.params, "blocks") && !present(call.params, "attachments"))
+        return "no_text";
     if (m.text_length > max_text_chars) return "msg_too_long";
     return {};
 }
@@ -154,7 +159,11 @@ json update_message(web_api_model& m, web_api_call const& call, steady_time now)
     }
     target->text = msg.text;
     msg.ts = ts;
-    json answer = {{"ok", true}, {"channel", msg.channel}, {"ts", ts}, {"text", msg.text}, {"message", message_json(*target)}};
+    json answer = {{"ok", true},
+                   {"channel", msg.channel},
+                   {"ts", ts},
+                   {"text", msg.text},
+                   {"message", message_json(*target)}};
     m.messages.push_back(std::move(msg));
     return answer;
 }
@@ -224,8 +233,11 @@ json conversations_history(web_api_model& m, web_api_call const& call)
         return parse_ts(a->ts).value_or(0) > parse_ts(b->ts).value_or(0);
     });
     json messages = json::array();
-    for (std::size_t i = 0; i < found.size() && i < limit; ++i) messages.push_back(message_json(*found[i]));
-    return {{"ok", true}, {"messages", std::move(messages)}, {"has_more", found.size() > limit},
+    for (std::size_t i = 0; i < found.size() && i < limit; ++i)
+        messages.push_back(message_json(*found[i]));
+    return {{"ok", true},
+            {"messages", std::move(messages)},
+            {"has_more", found.size() > limit},
             {"pin_count", 0}};
 }
 
@@ -259,8 +271,7 @@ std::string form_decode(std::string_view s)
         char const c = s[i];
         if (c == '+') {
             out += ' ';
-        } else if (c == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
-                   hex_value(s[i + 2]) >= 0) {
+        } else if (c == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
             out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
             i += 2;
         } else {
@@ -284,7 +295,8 @@ void parse_form(std::string_view s, json& into)
     }
 }
 
-parsed_params parse_params(std::string_view target, std::optional<std::string_view> content_type, std::string_view body)
+parsed_params parse_params(std::string_view target, std::optional<std::string_view> content_type,
+                           std::string_view body)
 {
     parsed_params out;
     if (auto q = target.find('?'); q != std::string_view::npos) parse_form(target.substr(q + 1), out.params);
@@ -292,7 +304,8 @@ parsed_params parse_params(std::string_view target, std::optional<std::string_vi
     std::string type;
     if (content_type) {
         type.assign(content_type->substr(0, content_type->find(';')));
-        std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::transform(type.begin(), type.end(), type.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         type.erase(type.find_last_not_of(' ') + 1);
     }
     if (type == "application/json") {
@@ -302,7 +315,8 @@ parsed_params parse_params(std::string_view target, std::optional<std::string_vi
             out.invalid_json = true;
             return out;
         }
-        for (auto& [k, v] : j.items()) out.params[k] = v;
+        for (auto& [k, v] : j.items())
+            out.params[k] = v;
     } else if (type.empty() || type == "application/x-www-form-urlencoded") {
         out.kind = body_kind::form;
         parse_form(body, out.params);
@@ -316,7 +330,8 @@ token_check check_bearer(std::optional<std::string_view> authorization, std::str
 {
     if (!authorization) return token_check::missing;
     constexpr std::string_view scheme = "Bearer ";
-    if (authorization->size() < scheme.size() || !net::iequals(authorization->substr(0, scheme.size()), scheme)) {
+    if (authorization->size() < scheme.size() ||
+        !net::iequals(authorization->substr(0, scheme.size()), scheme)) {
         return token_check::not_bearer;
     }
     return authorization->substr(scheme.size()) == expected ? token_check::ok : token_check::wrong_token;
@@ -363,13 +378,14 @@ std::string format_ts(std::uint64_t micros)
 
 std::size_t code_points(std::string_view utf8) noexcept
 {
-    return static_cast<std::size_t>(
-        std::count_if(utf8.begin(), utf8.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    return static_cast<std::size_t>(std::count_if(
+        utf8.begin(), utf8.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 web_api_model::web_api_model(fake_slack_options const& o) : options(o)
 {
-    for (auto const& u : o.users) users.insert_or_assign(u.id, u);
+    for (auto const& u : o.users)
+        users.insert_or_assign(u.id, u);
 }
 
 std::string web_api_model::next_ts()
@@ -397,8 +413,8 @@ std::string const& expected_token(fake_slack_options const& o, std::string_view 
 
 bool is_builtin_method(std::string_view method) noexcept
 {
-    for (std::string_view m : {"apps.connections.open", "chat.postMessage", "chat.postEphemeral", "chat.update",
-                               "users.info", "auth.test", "conversations.history"}) {
+    for (std::string_view m : {"apps.connections.open", "chat.postMessage", "chat.postEphemeral",
+                               "chat.update", "users.info", "auth.test", "conversations.history"}) {
         if (m == method) return true;
     }
     return false;
@@ -448,7 +464,8 @@ response_url_answer answer_response_url(web_api_model& m, std::string const& cha
     } else if (!j.is_object()) {
         msg.error = "invalid_payload";
         out = {400, "invalid_payload"};
-    } else if (msg.text.empty() && !present(j, "blocks") && !present(j, "attachments") && !truthy(j, "delete_original")) {
+    } else if (msg.text.empty() && !present(j, "blocks") && !present(j, "attachments") &&
+               !truthy(j, "delete_original")) {
         msg.error = "no_text";
         out = {400, "no_text"};
     } else {
