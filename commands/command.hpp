@@ -176,6 +176,17 @@ struct unpin_message {
     std::string message_id;
     friend bool operator==(unpin_message const&, unpin_message const&) = default;
 };
+/// A message was edited on the platform (the timeline keeps the original of a pinned one).
+struct edit_message {
+    std::string message_id;
+    std::string text;
+    friend bool operator==(edit_message const&, edit_message const&) = default;
+};
+/// A message was deleted on the platform.
+struct delete_message {
+    std::string message_id;
+    friend bool operator==(delete_message const&, delete_message const&) = default;
+};
 /// A plain (non-command) message seen in an incident channel.
 struct observe_message {
     std::string text;
@@ -194,7 +205,7 @@ using command = std::variant<
     preview_postmortem, record_tollgate, add_followup, update_followup, complete_followup,
     publish_postmortem,
     // platform-driven
-    pin_message, unpin_message, observe_message>;
+    pin_message, unpin_message, observe_message, edit_message, delete_message>;
 
 /// "incident", "rootcause", …
 std::string_view family_name(family f) noexcept;

@@ -165,6 +165,17 @@ struct message_unpinned {
     std::string message_id;
     friend bool operator==(message_unpinned const&, message_unpinned const&) = default;
 };
+/// A pinned message was edited: the timeline keeps the original and shows the new text too.
+struct pinned_message_edited {
+    std::string message_id;
+    std::string text;
+    friend bool operator==(pinned_message_edited const&, pinned_message_edited const&) = default;
+};
+/// A pinned message was deleted: the timeline keeps what it said and marks it deleted.
+struct pinned_message_deleted {
+    std::string message_id;
+    friend bool operator==(pinned_message_deleted const&, pinned_message_deleted const&) = default;
+};
 struct reminder_sent {
     reminder_kind kind = reminder_kind::status_update;
     std::string key; ///< what makes this reminder unique, e.g. the due time or the item id
@@ -182,7 +193,7 @@ using event_data = std::variant<
     hypothesis_confirmed, hypothesis_rejected, option_proposed, option_tradeoff_added,
     option_vetoed, option_chosen, mitigation_completed, phase_entered, tollgate_recorded,
     followup_added, followup_updated, followup_completed, incident_closed, recurrence_linked,
-    message_pinned, message_unpinned, reminder_sent, nudge_sent>;
+    message_pinned, message_unpinned, reminder_sent, nudge_sent, pinned_message_edited, pinned_message_deleted>;
 
 struct event {
     timestamp at;

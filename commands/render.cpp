@@ -347,6 +347,12 @@ markup::inlines describe(event const& e, incident_state const& s)
                 return {t("Pinned a message from "), who(x.author), t(" (" + iso(x.posted_at) + "): "), u(x.text)};
             },
             [&](message_unpinned const&) -> inlines { return {t("Removed a pin from the timeline.")}; },
+            [&](pinned_message_edited const& x) -> inlines {
+                return {t("A pinned message was edited; it now says: "), u(x.text)};
+            },
+            [&](pinned_message_deleted const&) -> inlines {
+                return {t("A pinned message was deleted on the platform; what it said stays above.")};
+            },
             [&](reminder_sent const& x) -> inlines { return {t("Reminder sent (" + std::string(reminder_name(x.kind)) + ").")}; },
             [&](nudge_sent const& x) -> inlines { return {t("Reminder sent (" + std::string(nudge_name(x.kind)) + ").")}; },
         },

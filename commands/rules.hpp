@@ -85,5 +85,7 @@ outcome handle(ctx const&, publish_postmortem const&);
 outcome handle(ctx const&, pin_message const&);
 outcome handle(ctx const&, unpin_message const&);
 outcome handle(ctx const&, observe_message const&);
+outcome handle(ctx const&, edit_message const&);
+outcome handle(ctx const&, delete_message const&);
 
 } // namespace coolhead::commands::detail

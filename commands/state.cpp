@@ -147,12 +147,20 @@ void apply(incident_state& s, event const& e)
                     it->removed = false;
                     it->pinned = who;
                 } else {
-                    s.pins.push_back({x.message_id, x.author, x.text, x.posted_at, who, false});
+                    s.pins.push_back({x.message_id, x.author, x.text, x.posted_at, who, false, {}, {}});
                 }
             },
             [&](message_unpinned const& x) {
                 for (auto& p : s.pins)
                     if (p.message_id == x.message_id) p.removed = true;
+            },
+            [&](pinned_message_edited const& x) {
+                for (auto& p : s.pins)
+                    if (p.message_id == x.message_id) p.edits.emplace_back(x.text, e.at);
+            },
+            [&](pinned_message_deleted const& x) {
+                for (auto& p : s.pins)
+                    if (p.message_id == x.message_id) p.deleted = e.at;
             },
             [&](reminder_sent const& x) { s.reminders_sent.emplace(x.kind, x.key); },
             [&](nudge_sent const& x) { s.nudges.push_back({x.kind, x.to, e.at}); },

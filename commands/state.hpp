@@ -98,6 +98,8 @@ struct pin {
     timestamp posted_at;
     attribution pinned;
     bool removed = false;
+    std::vector<std::pair<std::string, timestamp>> edits; ///< later texts, in order; `text` stays the original
+    std::optional<timestamp> deleted;
 };
 
 struct phase_visit {

@@ -30,7 +30,7 @@ std::string_view kind_name(command const& c)
         "breakout",  "breakout_report","resolve",    "list",      "followups",   "help",          "propose_rootcause",
         "confirm",   "reject",         "hypotheses", "propose_option", "tradeoff", "veto",         "choose",
         "done",      "options",        "preview",    "tollgate",  "followup",    "followup_update","followup_done",
-        "publish",   "pin",            "unpin",      "message"};
+        "publish",   "pin",            "unpin",      "message",   "edit",        "delete"};
     static_assert(std::size(names) == std::variant_size_v<command>, "a name for every command");
     return names[c.index()];
 }

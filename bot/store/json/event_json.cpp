@@ -72,6 +72,8 @@ constexpr std::string_view type_name(tag<c::message_pinned>) noexcept { return "
 constexpr std::string_view type_name(tag<c::message_unpinned>) noexcept { return "message_unpinned"; }
 constexpr std::string_view type_name(tag<c::reminder_sent>) noexcept { return "reminder_sent"; }
 constexpr std::string_view type_name(tag<c::nudge_sent>) noexcept { return "nudge_sent"; }
+constexpr std::string_view type_name(tag<c::pinned_message_edited>) noexcept { return "pinned_message_edited"; }
+constexpr std::string_view type_name(tag<c::pinned_message_deleted>) noexcept { return "pinned_message_deleted"; }
 // clang-format on
 
 // Fields, by their struct names. "by" is taken by the event itself.
@@ -244,6 +246,17 @@ void fields(Io& io, c::nudge_sent& e)
 {
     io.req("kind", e.kind);
     io.req("to", e.to);
+}
+template <class Io>
+void fields(Io& io, c::pinned_message_edited& e)
+{
+    io.opt("message_id", e.message_id);
+    io.opt("text", e.text);
+}
+template <class Io>
+void fields(Io& io, c::pinned_message_deleted& e)
+{
+    io.opt("message_id", e.message_id);
 }
 
 namespace {

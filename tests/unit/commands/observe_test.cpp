@@ -69,3 +69,31 @@ TEST(observe, nudges_stay_out_of_the_post_mortem)
 
 } // namespace
 } // namespace coolhead::commands::testing
+
+namespace coolhead::commands::testing {
+namespace {
+
+TEST(observe, an_edited_or_deleted_pinned_message_keeps_its_original_on_the_timeline)
+{
+    call c;
+    c.incident(alice, "start Checkout fails");
+    c.run(carol, pin_message{"m1", bob, "p99 is 4s on db-1", t0});
+    c.wait(2min);
+    auto edited = std::get<decision>(c.run(bob, edit_message{"m1", "p99 is 4s on db-1 and db-2"}));
+    ASSERT_EQ(edited.events.size(), 1u);
+    EXPECT_TRUE(std::get<decision>(c.run(bob, edit_message{"m1", "p99 is 4s on db-1 and db-2"})).events.empty()) << "no change";
+    EXPECT_TRUE(std::get<decision>(c.run(bob, edit_message{"m9", "not pinned"})).events.empty()) << "only pinned messages matter";
+    c.run(bob, delete_message{"m1"});
+    auto const& p = c.state().pins.at(0);
+    EXPECT_EQ(p.text, "p99 is 4s on db-1") << "the original stays";
+    ASSERT_EQ(p.edits.size(), 1u);
+    EXPECT_TRUE(p.deleted);
+    auto pm = plain(render_postmortem(c.state(), c.now(), c.rules()));
+    EXPECT_NE(pm.find("Pinned a message from @bob (2026-11-23T03:00:00Z): p99 is 4s on db-1"), std::string::npos);
+    EXPECT_NE(pm.find("A pinned message was edited; it now says: p99 is 4s on db-1 and db-2"), std::string::npos);
+    EXPECT_NE(pm.find("A pinned message was deleted"), std::string::npos);
+    EXPECT_TRUE(std::get<decision>(c.run(bob, delete_message{"m1"})).events.empty()) << "once";
+}
+
+} // namespace
+} // namespace coolhead::commands::testing

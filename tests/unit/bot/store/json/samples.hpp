@@ -151,6 +151,14 @@ inline c::nudge_sent sample(tag<c::nudge_sent>)
 {
     return {c::nudge_kind::veto_without_reason, bob};
 }
+inline c::pinned_message_edited sample(tag<c::pinned_message_edited>)
+{
+    return {"1795402860.000100", "Pool graph, corrected: spike at 02:57"};
+}
+inline c::pinned_message_deleted sample(tag<c::pinned_message_deleted>)
+{
+    return {"1795402860.000100"};
+}
 
 /// The sample of alternative I, as an event by carol at t0 + 1 min.
 template <std::size_t I>
