@@ -42,6 +42,16 @@ struct reaction {
     commands::timestamp message_at;
 };
 
+/// A message was edited (`text` is the new text) or deleted on the platform. The timeline keeps
+/// the original of a pinned message and marks the change.
+struct message_edited {
+    std::string message_id;
+    std::string text;
+};
+struct message_deleted {
+    std::string message_id;
+};
+
 struct inbound {
     std::string platform;    ///< "console", "slack", "mattermost"
     std::string delivery_id; ///< the platform's id for this delivery; "" if it has none
@@ -50,7 +60,7 @@ struct inbound {
     commands::user_ref user;
     commands::timestamp received;
     commands::dialect dialect = commands::dialect::console;
-    std::variant<slash_command, channel_message, reaction> what;
+    std::variant<slash_command, channel_message, reaction, message_edited, message_deleted> what;
 };
 
 

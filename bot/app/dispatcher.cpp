@@ -99,6 +99,10 @@ asio::awaitable<handled> dispatcher::handle(inbound in)
             }
         } else if (auto const* m = std::get_if<channel_message>(&in.what)) {
             cmd = observe_message{m->text};
+        } else if (auto const* ed = std::get_if<adapters::message_edited>(&in.what)) {
+            cmd = edit_message{ed->message_id, ed->text};
+        } else if (auto const* del = std::get_if<adapters::message_deleted>(&in.what)) {
+            cmd = delete_message{del->message_id};
         } else if (auto const* r = std::get_if<reaction>(&in.what)) {
             if (is_pin(r->emoji)) {
                 if (r->added) cmd = pin_message{r->message_id, r->message_author, r->message_text, r->message_at};
