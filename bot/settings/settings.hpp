@@ -143,6 +143,25 @@ struct slack_settings {
 /// `mattermost`: the Mattermost adapter. Its token comes from the environment, only when enabled.
 struct mattermost_settings {
     bool enabled = false; ///< connect to Mattermost
+    /// The server, e.g. "https://mattermost.example.com"; required when enabled. Plain http
+    /// only to a loopback address.
+    std::string url;
+    /// Where coolhead listens for slash-command callbacks ("host:port").
+    std::string listen = "127.0.0.1:8066";
+    /// The callback URL Mattermost is told to call (`coolhead mattermost setup` registers it);
+    /// its path is the one coolhead serves. Empty: http://<listen>/mattermost/command.
+    std::string public_url;
+    /// The slash-command tokens, written by `coolhead mattermost setup` (or by hand): a JSON
+    /// object from trigger to token. The environment variable MATTERMOST_COMMAND_TOKENS
+    /// ("incident=…,rootcause=…,…"), when set, is used instead.
+    std::filesystem::path command_tokens_file = "mattermost-command-tokens.json";
+    /// Longest post, in characters: 16383 on current servers, 4000 on old ones.
+    std::int64_t message_limit = 16383;
+    /// A PEM file of CA certificates to trust instead of the system store.
+    std::optional<std::filesystem::path> ca_file;
+    /// Serve the callback endpoint over TLS with this certificate chain and key (both or neither).
+    std::optional<std::filesystem::path> tls_certificate;
+    std::optional<std::filesystem::path> tls_key;
     /// Bot access token from MATTERMOST_TOKEN or MATTERMOST_TOKEN_FILE; required when enabled.
     log::secret token;
 
@@ -151,7 +170,23 @@ struct mattermost_settings {
     void visit(V& v)
     {
         v("enabled", enabled);
+        v("url", url);
+        v("listen", listen);
+        v("public_url", public_url);
+        v("command_tokens_file", command_tokens_file);
+        v("message_limit", message_limit, rules::between<std::int64_t>{4000, 16383});
+        v("ca_file", ca_file);
+        v("tls_certificate", tls_certificate);
+        v("tls_key", tls_key);
         v.secret("token", token, "MATTERMOST_TOKEN", enabled);
+        v.check("url", [this] {
+            return enabled && url.empty() ? problems{{"", "required when mattermost.enabled is true"}} : problems{};
+        });
+        v.check("tls_key", [this] {
+            return tls_certificate.has_value() != tls_key.has_value()
+                       ? problems{{"", "give tls_certificate and tls_key together, or neither"}}
+                       : problems{};
+        });
     }
 };
 

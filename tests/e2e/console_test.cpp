@@ -166,7 +166,7 @@ TEST(secrets, no_token_reaches_any_output_even_at_trace)
     std::string const app_token = "xapp-1-A0TESTSECRET-app-9f8e7d6c";
     std::string const bot_token = "xoxb-TESTSECRET-bot-1a2b3c4d";
     std::string const mm_token = "mmtestsecrettoken0123456789";
-    std::ofstream(dir / "s.json") << R"({"slack": {"enabled": true}, "mattermost": {"enabled": true}, "store": {"path": "s.db"}})";
+    std::ofstream(dir / "s.json") << R"({"slack": {"enabled": true}, "mattermost": {"enabled": true, "url": "https://mm.example.com"}, "store": {"path": "s.db"}})";
     std::map<std::string, std::string> env{{"SLACK_APP_TOKEN", app_token},
                                            {"SLACK_BOT_TOKEN", bot_token},
                                            {"MATTERMOST_TOKEN", mm_token},

@@ -86,7 +86,7 @@ TEST(settings, every_key_is_read)
         "prompts": "team-prompts.json"
       },
       "slack": {"enabled": true},
-      "mattermost": {"enabled": true}
+      "mattermost": {"enabled": true, "url": "https://mm.example.com"}
     })";
     auto env = fixed_environment({{"SLACK_APP_TOKEN", "xapp-fake-1"},
                                   {"SLACK_BOT_TOKEN", "xoxb-fake-2"},
@@ -435,10 +435,10 @@ TEST(settings, errors_in_the_prompts_file_name_that_file)
 TEST(settings, an_enabled_adapter_needs_its_secrets)
 {
     EXPECT_THAT(
-        errors_of(load(R"({"mattermost": {"enabled": true}})")),
+        errors_of(load(R"({"mattermost": {"enabled": true, "url": "https://mm.example.com"}})")),
         ElementsAre("mattermost is enabled but neither MATTERMOST_TOKEN nor MATTERMOST_TOKEN_FILE is set"));
     auto both = fixed_environment({{"MATTERMOST_TOKEN", "mm-1"}, {"MATTERMOST_TOKEN_FILE", "/run/x"}});
-    EXPECT_THAT(errors_of(load(R"({"mattermost": {"enabled": true}})", "/etc/coolhead", both)),
+    EXPECT_THAT(errors_of(load(R"({"mattermost": {"enabled": true, "url": "https://mm.example.com"}})", "/etc/coolhead", both)),
                 ElementsAre("MATTERMOST_TOKEN and MATTERMOST_TOKEN_FILE are both set; set only one of them"));
 }
 
@@ -488,7 +488,9 @@ TEST(settings, describe_shows_every_key_with_its_effective_value)
       },
       "slack": {"enabled": false, "api_url": "https://slack.com/api/", "connections": 2, "ca_file": null,
                 "app_token": null, "bot_token": null},
-      "mattermost": {"enabled": false, "token": null}
+      "mattermost": {"enabled": false, "url": "", "listen": "127.0.0.1:8066", "public_url": "",
+                     "command_tokens_file": "/etc/coolhead/mattermost-command-tokens.json", "message_limit": 16383,
+                     "ca_file": null, "tls_certificate": null, "tls_key": null, "token": null}
     })");
     EXPECT_EQ(parsed(describe(*r.value)), expected) << describe(*r.value);
 }
@@ -513,7 +515,7 @@ TEST(settings, describe_redacts_secrets)
     auto env = fixed_environment({{"SLACK_APP_TOKEN", "xapp-secret-from-env"},
                                   {"SLACK_BOT_TOKEN_FILE", token_file.string()},
                                   {"MATTERMOST_TOKEN", "mm-secret-from-env"}});
-    auto r = load(R"({"slack": {"enabled": true}, "mattermost": {"enabled": true}})", dir.path(), env);
+    auto r = load(R"({"slack": {"enabled": true}, "mattermost": {"enabled": true, "url": "https://mm.example.com"}})", dir.path(), env);
     ASSERT_TRUE(r) << ::testing::PrintToString(r.errors);
     auto text = describe(*r.value);
     auto j = parsed(text);
@@ -550,6 +552,28 @@ TEST(settings, duration_text_is_what_the_file_would_say)
     EXPECT_EQ(duration_text(-5s), "0s");
     for (auto d : {1s, 59s, 61s, 3600s, 86'399s, 86'401s})
         EXPECT_EQ(commands::parse_duration(duration_text(d)), d) << duration_text(d);
+}
+
+} // namespace
+} // namespace coolhead::settings
+
+namespace coolhead::settings {
+namespace {
+
+TEST(settings, mattermost_needs_its_url_and_a_whole_tls_pair)
+{
+    auto env = fixed_environment({{"MATTERMOST_TOKEN", "mm-token"}});
+    auto missing = load_text(R"({"mattermost": {"enabled": true}})", "coolhead.json", "/etc/coolhead", env);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.errors, std::vector<std::string>{"coolhead.json: mattermost.url: required when mattermost.enabled is true"});
+    auto half = load_text(R"({"mattermost": {"url": "https://mm.example.com", "tls_key": "k.pem"}})", "coolhead.json", "/etc/coolhead", env);
+    ASSERT_FALSE(half);
+    EXPECT_EQ(half.errors,
+              std::vector<std::string>{"coolhead.json: mattermost.tls_key: give tls_certificate and tls_key together, or neither"});
+    auto limit = load_text(R"({"mattermost": {"message_limit": 100}})", "coolhead.json", "/etc/coolhead", env);
+    ASSERT_FALSE(limit);
+    EXPECT_EQ(limit.errors,
+              std::vector<std::string>{"coolhead.json: mattermost.message_limit: expected an integer from 4000 to 16383, got 100"});
 }
 
 } // namespace
