@@ -8,6 +8,8 @@
 //   coolhead --help | --version
 
 #include "bot/adapters/console/console_adapter.hpp"
+#include "bot/adapters/mattermost/mattermost_adapter.hpp"
+#include "bot/adapters/mattermost/setup.hpp"
 #include "bot/adapters/slack/slack_adapter.hpp"
 #include "bot/app/clock.hpp"
 #include "bot/app/dispatcher.hpp"
@@ -57,6 +59,7 @@ constexpr std::string_view usage_text =
     "  coolhead console [options]        rehearse an incident call in this terminal (embedded store)\n"
     "  coolhead run --config FILE        run the bot with the chat adapters the config enables\n"
     "  coolhead check-config FILE        validate a config file and print the effective settings\n"
+    "  coolhead mattermost setup --config FILE --team TEAM   register the slash commands on Mattermost\n"
     "  coolhead --help | --version\n"
     "\n"
     "`coolhead <command> --help` lists a command's options.\n";
@@ -306,6 +309,91 @@ int run_console(console_args const& a)
     return code;
 }
 
+/// The callback URL Mattermost calls: the configured one, or one derived from `listen`.
+std::string callback_url(settings::mattermost_settings const& m)
+{
+    return m.public_url.empty() ? "http://" + m.listen + "/mattermost/command" : m.public_url;
+}
+
+/// The Mattermost adapter's options from the settings; nothing (after saying why) if they don't fit.
+std::optional<mattermost::mattermost_options> mattermost_options_from(settings::settings const& s, settings::environment const& env)
+{
+    auto const& m = s.mattermost;
+    mattermost::mattermost_options o;
+    auto server = net::parse_endpoint(m.url);
+    if (!server || (server->scheme != net::scheme::https && server->scheme != net::scheme::http)) {
+        fail("mattermost.url: " + (server ? std::string("expected an http(s) URL") : server.error().message()), exit_usage);
+        return std::nullopt;
+    }
+    o.server = *server;
+    o.token = m.token;
+    auto colon = m.listen.rfind(':');
+    int port = -1;
+    if (colon != std::string::npos) {
+        try {
+            port = std::stoi(m.listen.substr(colon + 1));
+        } catch (...) {
+        }
+    }
+    if (colon == std::string::npos || colon == 0 || port < 0 || port > 65535) {
+        fail("mattermost.listen: expected host:port, like 127.0.0.1:8066", exit_usage);
+        return std::nullopt;
+    }
+    o.listen_host = m.listen.substr(0, colon);
+    if (o.listen_host.size() > 2 && o.listen_host.front() == '[') o.listen_host = o.listen_host.substr(1, o.listen_host.size() - 2);
+    o.listen_port = static_cast<std::uint16_t>(port);
+    auto callback = net::parse_endpoint(callback_url(m));
+    if (!callback) {
+        fail("mattermost.public_url: " + callback.error().message(), exit_usage);
+        return std::nullopt;
+    }
+    o.command_path = callback->target.substr(0, callback->target.find('?'));
+    mattermost::tokens_result tokens;
+    if (auto v = env("MATTERMOST_COMMAND_TOKENS")) tokens = mattermost::parse_tokens_variable(*v);
+    else tokens = mattermost::read_tokens_file(m.command_tokens_file);
+    if (tokens.error) log::component("mattermost")->warn("event=mattermost_command_tokens_missing error=\"{}\"", *tokens.error);
+    o.command_tokens = std::move(tokens.tokens);
+    if (m.tls_certificate && m.tls_key) o.callback_tls = net::tls_server_settings{m.tls_certificate->string(), m.tls_key->string()};
+    o.message_limit = static_cast<std::size_t>(m.message_limit);
+    return o;
+}
+
+int mattermost_setup(std::string const& config, std::string const& team)
+{
+    auto env = settings::process_environment();
+    auto s = load_settings(config, env);
+    if (!s) return exit_usage;
+    if (!setup_logging(*s, false, env)) return exit_usage;
+    if (s->mattermost.url.empty()) return fail(config + ": mattermost.url is not set", exit_usage);
+    if (s->mattermost.token.empty()) {
+        auto t = settings::secret_source(env).find("MATTERMOST_TOKEN");
+        if (!t.value) return fail(t.error.value_or("MATTERMOST_TOKEN is not set"), exit_usage);
+        s->mattermost.token = *t.value;
+    }
+    auto server = net::parse_endpoint(s->mattermost.url);
+    if (!server) return fail("mattermost.url: " + server.error().message(), exit_usage);
+    std::optional<asio::ssl::context> tls;
+    try {
+        auto const& ca = s->mattermost.ca_file;
+        tls.emplace(net::make_tls_client_context(net::tls_settings{ca ? std::optional<std::string>(ca->string()) : std::nullopt}));
+    } catch (std::exception const& e) {
+        return fail(std::string("the TLS set-up failed: ") + e.what(), exit_usage);
+    }
+    asio::io_context io;
+    auto url = callback_url(s->mattermost);
+    auto f = asio::co_spawn(io,
+                            mattermost::register_commands(io.get_executor(), *tls, {*server, s->mattermost.token, team, url},
+                                                          log::component("mattermost")),
+                            asio::use_future);
+    io.run();
+    auto result = f.get();
+    std::cout << result.report;
+    if (!result.ok) return exit_runtime;
+    if (auto err = mattermost::write_tokens_file(s->mattermost.command_tokens_file, result.tokens)) return fail(*err, exit_runtime);
+    std::cout << "Saved the command tokens to " << s->mattermost.command_tokens_file.string() << " (readable by its owner only).\n";
+    return 0;
+}
+
 int run_daemon(std::string const& config)
 {
     auto env = settings::process_environment();
@@ -322,14 +410,15 @@ int run_daemon(std::string const& config)
 
     // Everything the network needs is checked before the store is opened.
     auto log_main = log::component("app");
+    auto ca_file = s->slack.enabled ? s->slack.ca_file : s->mattermost.ca_file;
     std::optional<asio::ssl::context> tls;
-    std::optional<slack::slack_options> slack_opts;
     try {
-        tls.emplace(net::make_tls_client_context(net::tls_settings{s->slack.ca_file ? std::optional<std::string>(s->slack.ca_file->string())
-                                                                                    : std::nullopt}));
+        tls.emplace(net::make_tls_client_context(net::tls_settings{ca_file ? std::optional<std::string>(ca_file->string()) : std::nullopt}));
     } catch (std::exception const& e) {
         return fail(std::string("the TLS set-up failed: ") + e.what(), exit_usage);
     }
+    std::optional<slack::slack_options> slack_opts;
+    std::optional<mattermost::mattermost_options> mm_opts;
     if (s->slack.enabled) {
         auto url = env("SLACK_API_URL").value_or(s->slack.api_url);
         auto base = net::parse_endpoint(url);
@@ -340,7 +429,9 @@ int run_daemon(std::string const& config)
         slack_opts->bot_token = s->slack.bot_token;
         slack_opts->connections = static_cast<int>(s->slack.connections);
     } else {
-        return fail("the Mattermost adapter is not built into this version yet", exit_usage);
+        auto opts = mattermost_options_from(*s, env);
+        if (!opts) return exit_usage;
+        mm_opts = std::move(*opts);
     }
 
     auto store = open_store(s->store.path, *s);
@@ -351,9 +442,31 @@ int run_daemon(std::string const& config)
     app::system_clock clk;
     app::incident_cache cache(*store);
     app::dispatcher dispatcher(*store, cache, settings::to_policy(*s), clk, log::component("app"));
-    slack::slack_adapter adapter(io.get_executor(), *tls, std::move(*slack_opts), dispatcher, log::component("slack"));
+    // One chat adapter per process; both have the same start/stop/post shape.
+    std::unique_ptr<slack::slack_adapter> slack_adapter;
+    std::unique_ptr<mattermost::mattermost_adapter> mm_adapter;
+    adapters::chat_adapter* adapter = nullptr;
+    std::string adapter_name;
+    if (slack_opts) {
+        slack_adapter = std::make_unique<slack::slack_adapter>(io.get_executor(), *tls, std::move(*slack_opts), dispatcher, log::component("slack"));
+        adapter = slack_adapter.get();
+        adapter_name = "slack";
+    } else {
+        mm_adapter = std::make_unique<mattermost::mattermost_adapter>(io.get_executor(), *tls, std::move(*mm_opts), dispatcher,
+                                                                      log::component("mattermost"));
+        adapter = mm_adapter.get();
+        adapter_name = "mattermost";
+    }
+    auto start_adapter = [&]() -> asio::awaitable<boost::system::error_code> {
+        if (slack_adapter) co_return co_await slack_adapter->start();
+        co_return co_await mm_adapter->start();
+    };
+    auto stop_adapter = [&]() -> asio::awaitable<void> {
+        if (slack_adapter) co_await slack_adapter->stop();
+        else co_await mm_adapter->stop();
+    };
     app::reminder_scheduler reminders(io.get_executor(), *store, cache, dispatcher.policy(), clk,
-                                      [&](commands::outbound m) { adapter.post(std::move(m)); },
+                                      [&](commands::outbound m) { adapter->post(std::move(m)); },
                                       commands::user_ref{"coolhead", "coolhead"}, log::component("app"));
     dispatcher.on_commit = [&](std::uint64_t) { reminders.poke(); };
 
@@ -369,7 +482,7 @@ int run_daemon(std::string const& config)
             log_main->info("event=shutting_down");
             signals.cancel();
             reminders.stop();
-            co_await adapter.stop();
+            co_await stop_adapter();
             work.reset();
             io.stop(); // after the grace period above: anything still waiting is not ours to finish
         }, asio::detached);
@@ -380,13 +493,13 @@ int run_daemon(std::string const& config)
         shutdown(0);
     });
     asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-        if (auto ec = co_await adapter.start()) {
-            log_main->error("event=adapter_failed adapter=slack error=\"{}\"", ec.message());
+        if (auto ec = co_await start_adapter()) {
+            log_main->error("event=adapter_failed adapter={} error=\"{}\"", adapter_name, ec.message());
             shutdown(exit_runtime);
             co_return;
         }
         reminders.start();
-        log_main->info("event=running adapter=slack");
+        log_main->info("event=running adapter={}", adapter_name);
     }, asio::detached);
     io.run();
     store->stop();
@@ -460,6 +573,23 @@ int main_impl(int argc, char** argv)
         }
         po::notify(vm);
         return run_daemon(vm["config"].as<std::string>());
+    }
+    if (command == "mattermost") {
+        po::options_description desc("coolhead mattermost setup --config FILE --team TEAM: register the slash commands");
+        desc.add_options()("help,h", "this help")("action", po::value<std::string>()->required(), "setup")
+            ("config", po::value<std::string>()->required(), "config file (mattermost.url, public_url, command_tokens_file)")
+            ("team", po::value<std::string>()->required(), "the team's name or id");
+        po::positional_options_description pos;
+        pos.add("action", 1);
+        po::variables_map vm;
+        po::store(po::command_line_parser(argc - 1, argv + 1).options(desc).positional(pos).run(), vm);
+        if (vm.count("help")) {
+            std::cout << desc;
+            return 0;
+        }
+        po::notify(vm);
+        if (vm["action"].as<std::string>() != "setup") return fail("`coolhead mattermost` knows one action: setup", exit_usage);
+        return mattermost_setup(vm["config"].as<std::string>(), vm["team"].as<std::string>());
     }
     if (command == "check-config") {
         po::options_description desc("coolhead check-config FILE: validate a config file");
