@@ -372,6 +372,54 @@ TEST(fake_mattermost, requests_get_responses_with_seq_reply_and_no_seq)
     EXPECT_EQ(f.mm.connections().at(0).responses_sent, 5u);
 }
 
+TEST(fake_mattermost, pings_membership_direct_channels_broadcasts_and_the_client_frame_limit)
+{
+    fake_mattermost_options o;
+    o.ping_interval = 50ms;
+    fixture f(o);
+    auto const town = std::string("fakechanneltownsquare00001");
+    auto const dm = std::string("fakechanneldmalicebot00001");
+    struct outcome {
+        bool pinged = false;
+        json town_post, direct, added, too_big_read;
+        std::optional<net::websocket_close_reason> too_big;
+    };
+    auto out = run(f.ioc, [&]() -> asio::awaitable<outcome> {
+        outcome r;
+        auto ws = co_await connect(f, "", f.token());
+        co_await read_json(ws); // hello
+        r.pinged = co_await eventually([&] { return f.mm.socket(1).info().pings_sent >= 3; });
+        f.mm.set_member(town, true);
+        f.mm.set_member(f.mm.incident_channel(), false);
+        f.mm.post_message(f.mm.incident_channel(), f.mm.alice(), "no longer for the bot");
+        f.mm.post_message(town, f.mm.alice(), "now for the bot");
+        r.town_post = co_await read_json(ws);
+        f.mm.post_message(dm, f.mm.alice(), "psst");
+        r.direct = co_await read_json(ws);
+        f.mm.broadcast_event("user_added", {{"user_id", f.mm.bob()}, {"team_id", f.mm.options().team_id}}, town);
+        r.added = co_await read_json(ws);
+        ws.send(json{{"seq", 1}, {"action", "ping"}, {"data", {{"pad", std::string(9000, 'x')}}}}.dump());
+        r.too_big_read = co_await read_json(ws);
+        r.too_big = ws.peer_close();
+        co_return r;
+    }());
+    EXPECT_TRUE(out.pinged);
+    EXPECT_EQ(inner_post(out.town_post)["message"], "now for the bot");
+    EXPECT_EQ(out.town_post["seq"], 1);
+    EXPECT_EQ(out.direct["data"]["channel_type"], "D");
+    EXPECT_EQ(json::parse(out.direct["data"]["mentions"].get<std::string>()), json{f.mm.bot()});
+    EXPECT_EQ(out.direct["data"]["team_id"], "");
+    EXPECT_EQ(out.added["event"], "user_added");
+    EXPECT_EQ(out.added["broadcast"]["channel_id"], town);
+    EXPECT_EQ(out.added["seq"], 3);
+    EXPECT_EQ(out.too_big_read["closed"], true) << out.too_big_read.dump();
+    ASSERT_TRUE(out.too_big);
+    EXPECT_EQ(out.too_big->code, net::close_code::too_big);
+    ASSERT_TRUE(f.mm.socket(1).wait_closed());
+    EXPECT_EQ(f.mm.connections().at(0).end, socket_end::closed_by_fake);
+    EXPECT_TRUE(f.mm.wait_for_client_frames("ping", 1, 0ms));
+}
+
 TEST(fake_mattermost, resume_replays_missed_events_with_the_same_id_and_no_hello)
 {
     fixture f;
@@ -703,6 +751,10 @@ TEST(fake_mattermost, rest_refuses_like_mattermost)
     auto const me = rest_sync(f, net::http_method::get, "/api/v4/users/me");
     EXPECT_EQ(me.body["id"], f.mm.bot());
     EXPECT_EQ(me.body["is_bot"], true);
+    auto const teams = rest_sync(f, net::http_method::get, "/api/v4/users/me/teams");
+    ASSERT_EQ(teams.body.size(), 1u) << teams.raw;
+    EXPECT_EQ(teams.body[0]["id"], f.mm.options().team_id);
+    EXPECT_EQ(rest_sync(f, net::http_method::get, "/api/v4/teams/name/acme").body["id"], f.mm.options().team_id);
     auto const alice = rest_sync(f, net::http_method::get, "/api/v4/users/" + f.mm.alice());
     EXPECT_EQ(alice.body["username"], "alice");
     EXPECT_EQ(alice.body["first_name"], "Alice");
@@ -798,6 +850,28 @@ TEST(fake_mattermost, scripted_429s_and_the_enforced_limiter_send_x_ratelimit_he
     EXPECT_EQ(stalled, net::errc::timeout);
     EXPECT_TRUE(f.mm.wait_for_requests("/api/v4/users/me", 5));
     EXPECT_EQ(f.mm.bot_posts().size(), 1u); // scripted answers create nothing
+}
+
+TEST(fake_mattermost, custom_routes_run_after_the_token_check_and_scripts_apply_to_them)
+{
+    fixture f;
+    f.mm.on_rest("GET", "/api/v4/channels/fakechannelincident0000001/members/me", [](rest_call const& call) {
+        return rest_reply{200, {{"channel_id", "fakechannelincident0000001"}, {"seen_target", call.target}}};
+    });
+    auto const path = std::string("/api/v4/channels/fakechannelincident0000001/members/me");
+    auto const ok = rest_sync(f, net::http_method::get, path + "?x=1");
+    EXPECT_EQ(ok.status, 200u);
+    EXPECT_EQ(ok.body["seen_target"], path + "?x=1");
+    expect_app_error(rest_sync(f, net::http_method::get, path, {}, "wrong"), 401, "api.context.session_expired.app_error");
+    f.mm.drop_next(path);
+    EXPECT_THROW(rest_sync(f, net::http_method::get, path), std::runtime_error);
+    f.mm.delay_next(path, 1, 100ms);
+    EXPECT_EQ(rest_sync(f, net::http_method::get, path).status, 200u);
+    auto const calls = f.mm.requests(path);
+    ASSERT_EQ(calls.size(), 4u);
+    EXPECT_EQ(calls[2].scripted, "drop");
+    EXPECT_EQ(calls[3].scripted, "delay");
+    EXPECT_EQ(calls[3].status, 200u);
 }
 
 // ---- slash commands -----------------------------------------------------------------------

@@ -204,7 +204,7 @@ struct hook {
     std::size_t uses = 0;
 };
 
-enum class route_kind { me, user, posts, channel, channel_posts, commands, ping, custom };
+enum class route_kind { me, user, my_teams, team, team_by_name, posts, channel, channel_posts, commands, ping, custom };
 
 struct route {
     route_kind kind = route_kind::custom;
@@ -815,6 +815,9 @@ rest_result dispatch(mm_state& st, route const& r, rest_call const& call, std::s
     switch (r.kind) {
     case route_kind::me: return m == "GET" ? st.model.get_me(request_id) : not_allowed();
     case route_kind::user: return m == "GET" ? st.model.get_user(r.id, request_id) : not_allowed();
+    case route_kind::my_teams: return m == "GET" ? st.model.my_teams(request_id) : not_allowed();
+    case route_kind::team: return m == "GET" ? st.model.get_team(r.id, false, request_id) : not_allowed();
+    case route_kind::team_by_name: return m == "GET" ? st.model.get_team(r.id, true, request_id) : not_allowed();
     case route_kind::channel: return m == "GET" ? st.model.get_channel(r.id, request_id) : not_allowed();
     case route_kind::channel_posts:
         return m == "GET" ? st.model.channel_posts(r.id, call.target, request_id) : not_allowed();
@@ -1417,6 +1420,9 @@ fake_mattermost::fake_mattermost(fake_mattermost_options options)
         server_->on_websocket(path, [st](websocket_session& s) { return detail::serve_socket(st, s); });
     }
     detail::route_path(st_, "/api/v4/users/me", {detail::route_kind::me, {}});
+    detail::route_path(st_, "/api/v4/users/me/teams", {detail::route_kind::my_teams, {}});
+    detail::route_path(st_, "/api/v4/teams/" + o.team_id, {detail::route_kind::team, o.team_id});
+    detail::route_path(st_, "/api/v4/teams/name/" + o.team_name, {detail::route_kind::team_by_name, o.team_name});
     detail::route_path(st_, "/api/v4/posts", {detail::route_kind::posts, {}});
     detail::route_path(st_, "/api/v4/commands", {detail::route_kind::commands, {}});
     detail::route_path(st_, "/api/v4/system/ping", {detail::route_kind::ping, {}});

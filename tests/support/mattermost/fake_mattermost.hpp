@@ -47,8 +47,10 @@
 ///   A resume of an id whose old socket is still open drops that old socket ("superseded").
 /// - Only channel members get a channel's events (2.3); `posted` has `data.post` and
 ///   `data.mentions` as JSON STRINGS; the bot's own REST posts come back as `posted` too.
-/// - REST: `Authorization: Bearer` checked everywhere except `/api/v4/system/ping` and the
-///   hooks; errors are Mattermost AppError bodies `{"id","message","detailed_error",
+/// - REST (`Authorization: Bearer` checked everywhere except `/api/v4/system/ping` and the
+///   hooks): `GET /users/me`, `GET /users/{id}`, `GET /users/me/teams`, `GET /teams/{id}`,
+///   `GET /teams/name/{name}`, `GET /channels/{id}`, `GET /channels/{id}/posts`,
+///   `POST /posts`, `POST|GET /commands`, `GET /system/ping`; on_rest() adds more; errors are Mattermost AppError bodies `{"id","message","detailed_error",
 ///   "request_id","status_code","is_oauth"}` with real HTTP statuses and real ids; every answer
 ///   carries `X-Request-Id` and `X-Version-Id`.
 /// - Rate limiting (2.7): scripted 429s with `X-Ratelimit-Limit/-Remaining/-Reset` and body
@@ -137,6 +139,7 @@ struct fake_mattermost_options {
     std::string bot_user_id = "fakebotuser000000000000001";
     std::string team_id = "faketeam000000000000000001";
     std::string team_name = "acme"; ///< `team_domain` in command forms
+    std::string team_display_name = "Acme";
     /// `hello` data.server_version and `X-Version-Id`.
     std::string server_version = "9.11.0.9.11.0.fakebuildhash.false";
     /// `GET /api/v4/users/{id}` answers from this table; must contain the bot. add_user() adds.

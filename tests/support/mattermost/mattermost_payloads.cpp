@@ -194,6 +194,26 @@ json channel_json(mattermost_channel const& c, std::string const& team_id, std::
             {"shared", false}};
 }
 
+json team_json(std::string_view id, std::string_view name, std::string_view display_name, std::int64_t create_at)
+{
+    return {{"id", id},
+            {"create_at", create_at},
+            {"update_at", create_at},
+            {"delete_at", 0},
+            {"display_name", display_name},
+            {"name", name},
+            {"description", ""},
+            {"email", ""},
+            {"type", "O"},
+            {"company_name", ""},
+            {"allowed_domains", ""},
+            {"invite_id", ""},
+            {"allow_open_invite", false},
+            {"scheme_id", nullptr},
+            {"group_constrained", nullptr},
+            {"policy_id", nullptr}};
+}
+
 json reaction_json(mattermost_reaction const& r)
 {
     return {{"user_id", r.user_id},

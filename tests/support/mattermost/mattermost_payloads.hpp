@@ -144,6 +144,10 @@ nlohmann::json user_json(mattermost_user const& u, std::int64_t create_at);
 /// A channel as `GET /api/v4/channels/{id}` answers it.
 nlohmann::json channel_json(mattermost_channel const& c, std::string const& team_id, std::int64_t create_at);
 
+/// A team as `GET /api/v4/teams/{id}` answers it (open team, type "O").
+nlohmann::json team_json(std::string_view id, std::string_view name, std::string_view display_name,
+                         std::int64_t create_at);
+
 /// A reaction as `data.reaction` carries it (before being turned into a string).
 nlohmann::json reaction_json(mattermost_reaction const& r);
 

@@ -276,6 +276,27 @@ rest_result rest_model::get_channel(std::string_view id, std::string const& requ
     return r;
 }
 
+rest_result rest_model::my_teams(std::string const&)
+{
+    rest_result r;
+    r.body = json::array({mm::team_json(options.team_id, options.team_name, options.team_display_name,
+                                        options.start_time_ms)});
+    return r;
+}
+
+rest_result rest_model::get_team(std::string_view key, bool by_name, std::string const& request_id)
+{
+    if ((by_name ? options.team_name : options.team_id) != key) {
+        // Mattermost checks the permission first: a team the bot is not in is a 403 either way.
+        return by_name ? error_result(404, "app.team.get_by_name.missing.app_error",
+                                      "Unable to find the existing team.", request_id)
+                       : permission_denied(request_id);
+    }
+    rest_result r;
+    r.body = mm::team_json(options.team_id, options.team_name, options.team_display_name, options.start_time_ms);
+    return r;
+}
+
 rest_result rest_model::create_post(std::string const& body, std::string const& request_id, steady_time now)
 {
     post_attempt a;

@@ -74,6 +74,10 @@ struct rest_model {
     rest_result get_me(std::string const& request_id);
     rest_result get_user(std::string_view id, std::string const& request_id);
     rest_result get_channel(std::string_view id, std::string const& request_id);
+    /// `GET /users/me/teams`: the one team.
+    rest_result my_teams(std::string const& request_id);
+    /// `GET /teams/{id}` (by_name false) or `GET /teams/name/{name}`.
+    rest_result get_team(std::string_view key, bool by_name, std::string const& request_id);
     rest_result create_post(std::string const& body, std::string const& request_id, steady_time now);
     rest_result channel_posts(std::string_view channel_id, std::string_view target, std::string const& request_id);
     rest_result create_command(std::string const& body, std::string const& request_id);
