@@ -204,6 +204,12 @@ asio::awaitable<void> slack_adapter::read_link(std::shared_ptr<link> l)
         auto msg = co_await l->ws.read();
         if (!*alive) co_return;
         if (!msg) {
+            // An oversized frame: the websocket is closing with 1009; let that finish before the
+            // link is dropped, so Slack hears why (bounded by the handshake timeout).
+            if (msg.error() == net::errc::message_too_large) {
+                co_await l->ws.close(net::close_code::too_big);
+                if (!*alive) co_return;
+            }
             l->dead = true;
             auto level = l->closing ? spdlog::level::debug : spdlog::level::warn;
             log_->log(level, "event=slack_link_lost slot={} link={} error=\"{}\"", l->slot, l->number,
@@ -261,11 +267,39 @@ asio::awaitable<void> slack_adapter::run_slot(int slot)
         l->signal = signal;
         asio::co_spawn(ex_, read_link(l), asio::detached);
     };
+    // Slack refuses this app's links until a person acts: say so every time, whether the refusal
+    // came instead of hello or later on an open link.
+    auto alert = [&](disconnect_reason reason, milliseconds wait) {
+        if (reason == disconnect_reason::too_many_websockets)
+            log_->error("event=slack_too_many_websockets slot={} backoff_ms={} hint=\"more than 10 "
+                        "Socket Mode connections use "
+                        "this app: look for other coolhead instances or stray test runs with the same "
+                        "app token\"",
+                        slot, wait.count());
+        else
+            log_->error("event=slack_link_disabled slot={} backoff_ms={} hint=\"Socket Mode was switched "
+                        "off in the app's "
+                        "settings; an admin must turn it back on\"",
+                        slot, wait.count());
+    };
 
     while (*alive && !stopping_) {
+        // Before the dead check: Slack closes a refused link soon after saying why.
+        if (current && current->severe) {
+            auto reason = *current->severe;
+            auto wait = slow.next();
+            alert(reason, wait);
+            auto old = current;
+            current = nullptr;
+            co_await retire(old);
+            co_await wait_on(*signal, wait);
+            continue;
+        }
         if (!current || current->dead) {
             if (current) {
+                // The link served until it dropped: Slack was not refusing us.
                 current = nullptr;
+                slow.reset();
                 co_await wait_on(*signal, quick.next());
                 continue;
             }
@@ -286,6 +320,9 @@ asio::awaitable<void> slack_adapter::run_slot(int slot)
                     wait = slow.next();
                 } else if (failure == "too_many_websockets" || failure == "link_disabled") {
                     wait = slow.next();
+                    alert(failure == "link_disabled" ? disconnect_reason::link_disabled
+                                                     : disconnect_reason::too_many_websockets,
+                          wait);
                 } else {
                     wait = quick.next();
                 }
@@ -294,30 +331,11 @@ asio::awaitable<void> slack_adapter::run_slot(int slot)
                 co_await wait_on(*signal, wait);
                 continue;
             }
+            // hello: the quick back-off starts over. The slow one only once a link served
+            // without Slack refusing it (a refusal may follow right after hello).
             quick.reset();
-            slow.reset();
             current = l;
             start_reading(l);
-            continue;
-        }
-        if (current->severe) {
-            auto reason = *current->severe;
-            auto wait = slow.next();
-            if (reason == disconnect_reason::too_many_websockets)
-                log_->error("event=slack_too_many_websockets slot={} backoff_ms={} hint=\"more than 10 "
-                            "Socket Mode connections use "
-                            "this app: look for other coolhead instances or stray test runs with the same "
-                            "app token\"",
-                            slot, wait.count());
-            else
-                log_->error("event=slack_link_disabled slot={} backoff_ms={} hint=\"Socket Mode was switched "
-                            "off in the app's "
-                            "settings; an admin must turn it back on\"",
-                            slot, wait.count());
-            auto old = current;
-            current = nullptr;
-            co_await retire(old);
-            co_await wait_on(*signal, wait);
             continue;
         }
         if (current->refresh) {
@@ -326,6 +344,7 @@ asio::awaitable<void> slack_adapter::run_slot(int slot)
             auto next = co_await open_link(slot, failure);
             if (!*alive) co_return;
             if (next) {
+                slow.reset();
                 auto old = current;
                 current = next;
                 start_reading(next);
@@ -457,8 +476,11 @@ asio::awaitable<void> slack_adapter::on_event(std::shared_ptr<link> l, envelope 
             ack(*l, slack::ack(e.envelope_id));
             co_return;
         }
+        // Named locals, not braced temporaries around a co_await: GCC 12 corrupts the short
+        // strings of such aggregates (seen here as a double free of the user's name).
+        auto name = co_await bounded_name(m->fields.user);
         in.channel = {m->channel, {}};
-        in.user = {m->fields.user, co_await bounded_name(m->fields.user)};
+        in.user = {m->fields.user, std::move(name)};
         in.what = adapters::channel_message{m->fields.ts, m->fields.text};
     } else if (auto const* r = std::get_if<reaction_event>(&p.event)) {
         if (!is_pin(r->reaction) || r->item_type != "message" || r->user == bot_user_id_) {
@@ -488,13 +510,16 @@ asio::awaitable<void> slack_adapter::on_event(std::shared_ptr<link> l, envelope 
         if (!found && r->added)
             log_->warn("event=slack_pin_unknown_message channel={} ts={}", r->item_channel, r->item_ts);
         auto author_id = msg.user.empty() ? r->item_user : msg.user;
+        auto name = co_await bounded_name(r->user);
+        std::string author_name;
+        if (!author_id.empty()) author_name = co_await bounded_name(author_id);
         in.channel = {r->item_channel, {}};
-        in.user = {r->user, co_await bounded_name(r->user)};
+        in.user = {r->user, std::move(name)};
         adapters::reaction re;
         re.emoji = r->reaction;
         re.added = r->added;
         re.message_id = r->item_ts;
-        re.message_author = {author_id, author_id.empty() ? std::string{} : co_await bounded_name(author_id)};
+        re.message_author = {author_id, std::move(author_name)};
         re.message_text = found ? msg.text : "(a message coolhead could not read)";
         re.message_at = parse_ts(r->item_ts).value_or(in.received);
         in.what = std::move(re);
