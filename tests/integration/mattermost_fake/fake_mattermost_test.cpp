@@ -473,7 +473,8 @@ TEST(fake_mattermost, a_lost_sequence_or_an_unknown_id_gets_a_new_id_seq_zero_an
     fixture f(o);
     struct outcome {
         std::string id;
-        json lost_hello, unknown_hello, after;
+        json lost_hello, unknown_hello, after, closed_by_fake;
+        std::uint16_t close_code = 0;
     };
     auto out = run(f.ioc, [&]() -> asio::awaitable<outcome> {
         outcome r;
@@ -488,7 +489,9 @@ TEST(fake_mattermost, a_lost_sequence_or_an_unknown_id_gets_a_new_id_seq_zero_an
         co_await lost.close(net::close_code::normal);
         auto unknown = co_await connect(f, resume_query("zzzzzzzzzzzzzzzzzzzzzzzzzz", 7), f.token());
         r.unknown_hello = co_await read_json(unknown);
-        co_await unknown.close(net::close_code::normal);
+        f.mm.newest().close(net::close_code::going_away, "restarting");
+        r.closed_by_fake = co_await read_json(unknown);
+        r.close_code = unknown.peer_close() ? unknown.peer_close()->code : 0;
         co_return r;
     }());
     EXPECT_EQ(out.lost_hello["event"], "hello");
@@ -498,7 +501,11 @@ TEST(fake_mattermost, a_lost_sequence_or_an_unknown_id_gets_a_new_id_seq_zero_an
     EXPECT_EQ(out.after["seq"], 1);
     EXPECT_EQ(out.unknown_hello["event"], "hello");
     EXPECT_NE(out.unknown_hello["data"]["connection_id"], new_id);
+    EXPECT_EQ(out.closed_by_fake["closed"], true);
+    EXPECT_EQ(out.close_code, net::close_code::going_away);
+    ASSERT_TRUE(f.mm.socket(3).wait_closed());
     auto const c = f.mm.connections();
+    EXPECT_EQ(c.at(2).end, socket_end::closed_by_fake);
     ASSERT_EQ(c.size(), 3u);
     EXPECT_FALSE(c[1].resumed);
     EXPECT_TRUE(c[1].hello_sent);
