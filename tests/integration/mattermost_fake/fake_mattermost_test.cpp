@@ -68,12 +68,16 @@ asio::awaitable<net::websocket_client> connect(fixture& f, std::string query, st
 asio::awaitable<json> read_json(net::websocket_client& ws)
 {
     auto msg = co_await ws.read();
-    if (!msg) co_return json{{"read_error", msg.error().message()}, {"closed", msg.error() == net::errc::closed}};
+    if (!msg)
+        co_return json{{"read_error", msg.error().message()}, {"closed", msg.error() == net::errc::closed}};
     co_return json::parse(*msg, nullptr, false);
 }
 
 /// `data.post` parsed a second time.
-json inner_post(json const& ev) { return json::parse(ev["data"]["post"].get<std::string>()); }
+json inner_post(json const& ev)
+{
+    return json::parse(ev["data"]["post"].get<std::string>());
+}
 
 std::string resume_query(std::string const& id, std::int64_t seq, int err = 0)
 {
@@ -136,20 +140,24 @@ void expect_app_error(rest_answer const& a, unsigned status, std::string const& 
 
 /// A slash-command endpoint like the adapter's: net::http_server on its own thread.
 class callback_endpoint {
-public:
+  public:
     using answer_fn = std::function<net::http_server_response(net::http_server_request const&)>;
 
     explicit callback_endpoint(answer_fn answer, bool tls = false, std::chrono::milliseconds delay = 0ms)
         : answer_(std::move(answer)), delay_(delay)
     {
-        if (tls) tls_.emplace(net::make_tls_server_context(coolhead::test::server_tls_settings(coolhead::test::server_identity::localhost)));
+        if (tls)
+            tls_.emplace(net::make_tls_server_context(
+                coolhead::test::server_tls_settings(coolhead::test::server_identity::localhost)));
         io_.call([this] {
             net::http_server_options o;
             o.tls = tls_ ? &*tls_ : nullptr;
-            server_.emplace(io_.executor(), o, [this](net::http_server_request r) { return handle(std::move(r)); });
+            server_.emplace(io_.executor(), o,
+                            [this](net::http_server_request r) { return handle(std::move(r)); });
             if (auto ec = server_->listen()) throw std::runtime_error("listen: " + ec.message());
         });
-        url_ = (tls ? "https://localhost:" : "http://127.0.0.1:") + std::to_string(server_->port()) + "/mattermost/command";
+        url_ = (tls ? "https://localhost:" : "http://127.0.0.1:") + std::to_string(server_->port()) +
+               "/mattermost/command";
     }
     ~callback_endpoint()
     {
@@ -161,7 +169,7 @@ public:
     std::string const& url() const { return url_; }
     std::vector<net::http_server_request> seen() const { return seen_.snapshot(); }
 
-private:
+  private:
     asio::awaitable<net::http_server_response> handle(net::http_server_request r)
     {
         seen_.push(r);
@@ -207,7 +215,8 @@ asio::awaitable<net::http_response> post_json(fixture& f, std::string url, std::
 std::multimap<std::string, std::string> form_of(std::string const& body)
 {
     std::multimap<std::string, std::string> out;
-    for (auto& [k, v] : mm::parse_form(body)) out.emplace(k, v);
+    for (auto& [k, v] : mm::parse_form(body))
+        out.emplace(k, v);
     return out;
 }
 
@@ -229,7 +238,8 @@ TEST(fake_mattermost, hello_comes_first_with_a_fresh_connection_id_and_events_co
     };
     auto out = run(f.ioc, [&]() -> asio::awaitable<outcome> {
         outcome o;
-        auto ws = co_await connect(f, "?connection_id=&sequence_number=0", f.token()); // as @mattermost/client
+        auto ws =
+            co_await connect(f, "?connection_id=&sequence_number=0", f.token()); // as @mattermost/client
         o.hello = co_await read_json(ws);
         f.mm.post_message(f.mm.incident_channel(), f.mm.alice(), "first");
         f.mm.post_message(f.mm.incident_channel(), f.mm.bob(), "second");
@@ -273,7 +283,8 @@ TEST(fake_mattermost, posted_carries_post_and_mentions_as_json_strings_and_only_
         outcome o;
         auto ws = co_await connect(f, "", f.token());
         co_await read_json(ws); // hello
-        root_id = f.mm.post_message(f.mm.incident_channel(), f.mm.alice(), "@coolhead status please, @bob.").id;
+        root_id =
+            f.mm.post_message(f.mm.incident_channel(), f.mm.alice(), "@coolhead status please, @bob.").id;
         o.root = co_await read_json(ws);
         f.mm.post_message(f.mm.incident_channel(), f.mm.bob(), "on it", root_id);
         o.reply = co_await read_json(ws);
@@ -300,7 +311,7 @@ TEST(fake_mattermost, posted_carries_post_and_mentions_as_json_strings_and_only_
     EXPECT_EQ(inner_post(out.reply)["root_id"], root_id);
     EXPECT_FALSE(out.reply["data"].contains("mentions"));
     EXPECT_EQ(inner_post(out.after_non_member)["message"], "for the bot");
-    EXPECT_EQ(out.after_non_member["seq"], 3); // the non-member post used no seq
+    EXPECT_EQ(out.after_non_member["seq"], 3);                      // the non-member post used no seq
     EXPECT_EQ(f.mm.posts("fakechanneltownsquare00001").size(), 1u); // but exists for REST
     EXPECT_EQ(f.mm.post(root_id)->reply_count, 1);
 }
@@ -317,7 +328,8 @@ TEST(fake_mattermost, edits_deletes_and_reactions_carry_their_objects_as_strings
         f.mm.add_reaction(f.mm.bob(), p.id, "eyes");
         f.mm.remove_reaction(f.mm.bob(), p.id, "eyes");
         f.mm.delete_post(p.id);
-        for (int i = 0; i < 4; ++i) seen.push_back(co_await read_json(ws));
+        for (int i = 0; i < 4; ++i)
+            seen.push_back(co_await read_json(ws));
         co_await ws.close(net::close_code::normal);
     }());
     ASSERT_EQ(seen.size(), 4u);
@@ -348,9 +360,12 @@ TEST(fake_mattermost, requests_get_responses_with_seq_reply_and_no_seq)
         ws.send(R"({"seq":2,"action":"user_typing","data":{"channel_id":"x"}})");
         ws.send(R"({"seq":0,"action":"ping"})");
         ws.send(R"({"seq":3,"action":"no_such_action"})");
-        ws.send(R"({"seq":4,"action":"authentication_challenge","data":{"token":"ignored"}})"); // already authenticated
+        ws.send(
+            R"({"seq":4,"action":"authentication_challenge","data":{"token":"ignored"}})"); // already
+                                                                                            // authenticated
         ws.send(R"({"seq":5,"action":"ping"})");
-        for (int i = 0; i < 5; ++i) seen.push_back(co_await read_json(ws));
+        for (int i = 0; i < 5; ++i)
+            seen.push_back(co_await read_json(ws));
         co_await ws.close(net::close_code::normal);
     }());
     ASSERT_EQ(seen.size(), 5u);
@@ -396,7 +411,8 @@ TEST(fake_mattermost, pings_membership_direct_channels_broadcasts_and_the_client
         r.town_post = co_await read_json(ws);
         f.mm.post_message(dm, f.mm.alice(), "psst");
         r.direct = co_await read_json(ws);
-        f.mm.broadcast_event("user_added", {{"user_id", f.mm.bob()}, {"team_id", f.mm.options().team_id}}, town);
+        f.mm.broadcast_event("user_added", {{"user_id", f.mm.bob()}, {"team_id", f.mm.options().team_id}},
+                             town);
         r.added = co_await read_json(ws);
         ws.send(json{{"seq", 1}, {"action", "ping"}, {"data", {{"pad", std::string(9000, 'x')}}}}.dump());
         r.too_big_read = co_await read_json(ws);
@@ -432,7 +448,7 @@ TEST(fake_mattermost, resume_replays_missed_events_with_the_same_id_and_no_hello
         auto ws = co_await connect(f, "?connection_id=&sequence_number=0", f.token());
         o.hello = co_await read_json(ws);
         o.id = o.hello["data"]["connection_id"].get<std::string>();
-        co_await ws.close(4001); // as the official client on a gap
+        co_await ws.close(4001);      // as the official client on a gap
         f.mm.socket(1).wait_closed(); // else the post may still be queued on the closing socket
         f.mm.post_message(f.mm.incident_channel(), f.mm.alice(), "while away 1");
         f.mm.post_message(f.mm.incident_channel(), f.mm.alice(), "while away 2");
@@ -481,8 +497,9 @@ TEST(fake_mattermost, a_lost_sequence_or_an_unknown_id_gets_a_new_id_seq_zero_an
         auto ws = co_await connect(f, "", f.token());
         r.id = (co_await read_json(ws))["data"]["connection_id"].get<std::string>();
         co_await ws.close(net::close_code::normal);
-        for (int i = 0; i < 3; ++i) f.mm.post_message(f.mm.incident_channel(), f.mm.alice(), "missed"); // seq 1..3
-        auto lost = co_await connect(f, resume_query(r.id, 1), f.token()); // only 2 and 3 are kept
+        for (int i = 0; i < 3; ++i)
+            f.mm.post_message(f.mm.incident_channel(), f.mm.alice(), "missed"); // seq 1..3
+        auto lost = co_await connect(f, resume_query(r.id, 1), f.token());      // only 2 and 3 are kept
         r.lost_hello = co_await read_json(lost);
         f.mm.post_message(f.mm.incident_channel(), f.mm.alice(), "after");
         r.after = co_await read_json(lost);
@@ -545,8 +562,9 @@ TEST(fake_mattermost, server_restart_forgets_ids_and_events_in_between_are_only_
     EXPECT_EQ(out.next["seq"], 1);
     EXPECT_EQ(f.mm.connections().at(0).end, socket_end::server_restart);
 
-    auto const since = rest_sync(f, net::http_method::get, "/api/v4/channels/" + f.mm.incident_channel() +
-                                                               "/posts?since=" + std::to_string(f.mm.options().start_time_ms - 1));
+    auto const since = rest_sync(f, net::http_method::get,
+                                 "/api/v4/channels/" + f.mm.incident_channel() +
+                                     "/posts?since=" + std::to_string(f.mm.options().start_time_ms - 1));
     ASSERT_EQ(since.status, 200u) << since.raw;
     EXPECT_TRUE(since.body["posts"].contains(missed));
 }
@@ -654,7 +672,8 @@ TEST(fake_mattermost, auth_refusals_close_without_a_frame)
     EXPECT_EQ(c[1].refusal, "sequence_number missing");
     EXPECT_EQ(c[2].refusal, "invalid challenge token");
     EXPECT_EQ(c[3].end, socket_end::auth_timeout);
-    for (auto const& s : c) EXPECT_TRUE(s.connection_id.empty());
+    for (auto const& s : c)
+        EXPECT_TRUE(s.connection_id.empty());
     EXPECT_TRUE(f.mm.live_connection_ids().empty());
 }
 
@@ -666,7 +685,8 @@ TEST(fake_mattermost, a_challenge_authenticates_but_never_resumes)
     };
     auto out = run(f.ioc, [&]() -> asio::awaitable<outcome> {
         outcome r;
-        auto const challenge = json{{"seq", 1}, {"action", "authentication_challenge"}, {"data", {{"token", f.token()}}}}.dump();
+        auto const challenge =
+            json{{"seq", 1}, {"action", "authentication_challenge"}, {"data", {{"token", f.token()}}}}.dump();
         auto ws = co_await connect(f, "", "");
         ws.send(challenge);
         r.ok = co_await read_json(ws);
@@ -705,7 +725,8 @@ TEST(fake_mattermost, rest_posts_come_back_as_events_and_since_returns_changes)
         outcome o;
         auto ws = co_await connect(f, "", f.token());
         co_await read_json(ws); // hello
-        auto const body = json{{"channel_id", channel}, {"message", "Incident INC-1 started"}}.dump(); // named (GCC 12)
+        auto const body =
+            json{{"channel_id", channel}, {"message", "Incident INC-1 started"}}.dump(); // named (GCC 12)
         o.created = co_await rest(f, net::http_method::post, "/api/v4/posts", body, f.token());
         o.own_event = co_await read_json(ws);
         co_await ws.close(net::close_code::normal);
@@ -726,8 +747,9 @@ TEST(fake_mattermost, rest_posts_come_back_as_events_and_since_returns_changes)
     ASSERT_EQ(since.status, 200u) << since.raw;
     EXPECT_EQ(since.body["order"], (json{other, id})); // newest first; the edit moved update_at
     EXPECT_EQ(since.body["posts"][id]["message"], "Incident INC-1 started (edited)");
-    auto const later = rest_sync(f, net::http_method::get, "/api/v4/channels/" + channel + "/posts?since=" +
-                                                               std::to_string(f.mm.post(other)->update_at));
+    auto const later = rest_sync(f, net::http_method::get,
+                                 "/api/v4/channels/" + channel +
+                                     "/posts?since=" + std::to_string(f.mm.post(other)->update_at));
     EXPECT_TRUE(later.body["order"].empty()); // strictly after
 
     auto const bot = f.mm.bot_posts(channel);
@@ -749,11 +771,13 @@ TEST(fake_mattermost, rest_refuses_like_mattermost)
     EXPECT_EQ(fits.status, 201u) << fits.raw;
     expect_app_error(post({{"channel_id", "fakechanneltownsquare00001"}, {"message", "hi"}}), 403,
                      "api.context.permissions.app_error");
-    expect_app_error(post({{"channel_id", channel}, {"message", "hi"}, {"root_id", "nosuchpost0000000000000000"}}), 400,
-                     "api.post.create_post.root_id.app_error");
+    expect_app_error(
+        post({{"channel_id", channel}, {"message", "hi"}, {"root_id", "nosuchpost0000000000000000"}}), 400,
+        "api.post.create_post.root_id.app_error");
     expect_app_error(post({{"channel_id", channel}, {"message", "hi"}}, "wrong"), 401,
                      "api.context.session_expired.app_error");
-    expect_app_error(post({{"channel_id", channel}, {"message", "hi"}}, ""), 401, "api.context.session_expired.app_error");
+    expect_app_error(post({{"channel_id", channel}, {"message", "hi"}}, ""), 401,
+                     "api.context.session_expired.app_error");
 
     auto const me = rest_sync(f, net::http_method::get, "/api/v4/users/me");
     EXPECT_EQ(me.body["id"], f.mm.bot());
@@ -761,7 +785,8 @@ TEST(fake_mattermost, rest_refuses_like_mattermost)
     auto const teams = rest_sync(f, net::http_method::get, "/api/v4/users/me/teams");
     ASSERT_EQ(teams.body.size(), 1u) << teams.raw;
     EXPECT_EQ(teams.body[0]["id"], f.mm.options().team_id);
-    EXPECT_EQ(rest_sync(f, net::http_method::get, "/api/v4/teams/name/acme").body["id"], f.mm.options().team_id);
+    EXPECT_EQ(rest_sync(f, net::http_method::get, "/api/v4/teams/name/acme").body["id"],
+              f.mm.options().team_id);
     auto const alice = rest_sync(f, net::http_method::get, "/api/v4/users/" + f.mm.alice());
     EXPECT_EQ(alice.body["username"], "alice");
     EXPECT_EQ(alice.body["first_name"], "Alice");
@@ -869,7 +894,8 @@ TEST(fake_mattermost, custom_routes_run_after_the_token_check_and_scripts_apply_
     auto const ok = rest_sync(f, net::http_method::get, path + "?x=1");
     EXPECT_EQ(ok.status, 200u);
     EXPECT_EQ(ok.body["seen_target"], path + "?x=1");
-    expect_app_error(rest_sync(f, net::http_method::get, path, {}, "wrong"), 401, "api.context.session_expired.app_error");
+    expect_app_error(rest_sync(f, net::http_method::get, path, {}, "wrong"), 401,
+                     "api.context.session_expired.app_error");
     f.mm.drop_next(path);
     EXPECT_THROW(rest_sync(f, net::http_method::get, path), std::runtime_error);
     f.mm.delay_next(path, 1, 100ms);
@@ -887,7 +913,9 @@ TEST(fake_mattermost, invoke_command_posts_mattermosts_form_to_a_plain_http_call
 {
     fixture f;
     callback_endpoint cb([](net::http_server_request const&) {
-        return json_answer({{"response_type", "in_channel"}, {"text", "Incident INC-1 started"}, {"skip_slack_parsing", true}});
+        return json_answer({{"response_type", "in_channel"},
+                            {"text", "Incident INC-1 started"},
+                            {"skip_slack_parsing", true}});
     });
     auto const res = f.mm.invoke_command("/incident", "start db latency @bob", cb.url());
 
@@ -919,7 +947,8 @@ TEST(fake_mattermost, invoke_command_posts_mattermosts_form_to_a_plain_http_call
     EXPECT_EQ(field(form, "user_mentions_ids"), f.mm.bob());
     EXPECT_EQ(field(form, "response_url"), res.response_url);
     EXPECT_EQ(res.response_url.rfind(f.mm.server_url() + "/hooks/commands/", 0), 0u);
-    EXPECT_NE(req.body.find("text=start+db+latency+%40bob"), std::string::npos) << req.body; // Go's QueryEscape
+    EXPECT_NE(req.body.find("text=start+db+latency+%40bob"), std::string::npos)
+        << req.body; // Go's QueryEscape
 
     // Mattermost posts an in_channel answer as the invoking user.
     ASSERT_FALSE(res.created_post_id.empty());
@@ -931,8 +960,8 @@ TEST(fake_mattermost, invoke_command_posts_mattermosts_form_to_a_plain_http_call
     EXPECT_EQ(p->origin, post_origin::command_response);
 
     // The response_url is served by the fake: an ephemeral follow-up.
-    auto const follow_up =
-        run(f.ioc, post_json(f, res.response_url, R"({"response_type":"ephemeral","text":"only you see this"})"));
+    auto const follow_up = run(
+        f.ioc, post_json(f, res.response_url, R"({"response_type":"ephemeral","text":"only you see this"})"));
     EXPECT_EQ(follow_up.status, 200u);
     auto const eph = f.mm.ephemerals();
     ASSERT_EQ(eph.size(), 1u);
@@ -943,9 +972,11 @@ TEST(fake_mattermost, invoke_command_posts_mattermosts_form_to_a_plain_http_call
 TEST(fake_mattermost, invoke_command_over_tls_with_forgeries_redelivery_text_answers_and_timeouts)
 {
     fixture f;
-    callback_endpoint cb([](net::http_server_request const&) {
-        return net::http_server_response{200, {{"Content-Type", "text/plain"}}, "plain words"};
-    }, true);
+    callback_endpoint cb(
+        [](net::http_server_request const&) {
+            return net::http_server_response{200, {{"Content-Type", "text/plain"}}, "plain words"};
+        },
+        true);
     auto const reg = f.mm.register_command("/incident", cb.url()); // as an admin did
     auto const first = f.mm.invoke_command("/incident", "status"); // the registered url and token
     ASSERT_TRUE(first.ok()) << first.error;
@@ -976,7 +1007,11 @@ TEST(fake_mattermost, invoke_command_over_tls_with_forgeries_redelivery_text_ans
     EXPECT_EQ(seen[1].header("Content-Type"), "application/json");
     EXPECT_EQ(f.mm.ephemerals().size(), 2u);
 
-    callback_endpoint slow([](net::http_server_request const&) { return json_answer({{"text", "too late"}}); }, false, 2s);
+    callback_endpoint slow(
+        [](net::http_server_request const&) {
+            return json_answer({{"text", "too late"}});
+        },
+        false, 2s);
     command_invocation late;
     late.callback_url = slow.url();
     late.timeout = 300ms;

@@ -56,7 +56,7 @@ using test::http_reply;
 using test::recorded_request;
 using test::websocket_session;
 
-namespace detail {
+namespace mm_detail {
 
 namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
@@ -130,13 +130,14 @@ struct socket_rt {
     socket_rt(asio::any_io_executor const& ex, std::size_t n)
         : number(n), wake(ex), ping_timer(ex), auth_timer(ex), reader_finished(ex), stall_wait(ex)
     {
-        for (auto* t : {&wake, &reader_finished, &stall_wait}) t->expires_at(steady::time_point::max());
+        for (auto* t : {&wake, &reader_finished, &stall_wait})
+            t->expires_at(steady::time_point::max());
     }
 
     std::size_t number;
     websocket_session* session = nullptr; // valid until `finished`
     std::deque<write_op> queue;
-    asio::steady_timer wake;            // the writer waits on it; cancelled to wake it
+    asio::steady_timer wake; // the writer waits on it; cancelled to wake it
     asio::steady_timer ping_timer;
     asio::steady_timer auth_timer;
     asio::steady_timer reader_finished; // cancelled when the reader is done
@@ -169,7 +170,7 @@ struct live_conn {
     std::string id;
     std::int64_t next_seq = 0;
     std::deque<std::pair<std::int64_t, std::string>> queue; // (seq, frame text)
-    std::size_t socket = 0; // the open socket serving it, or 0
+    std::size_t socket = 0;                                 // the open socket serving it, or 0
 };
 
 /// A scripted REST answer rule.
@@ -187,11 +188,16 @@ struct script {
 char const* script_name(script::kind k)
 {
     switch (k) {
-    case script::kind::rate_limit: return "rate_limit";
-    case script::kind::fail: return "fail";
-    case script::kind::stall: return "stall";
-    case script::kind::delay: return "delay";
-    case script::kind::drop: return "drop";
+    case script::kind::rate_limit:
+        return "rate_limit";
+    case script::kind::fail:
+        return "fail";
+    case script::kind::stall:
+        return "stall";
+    case script::kind::delay:
+        return "delay";
+    case script::kind::drop:
+        return "drop";
     }
     return "";
 }
@@ -204,7 +210,19 @@ struct hook {
     std::size_t uses = 0;
 };
 
-enum class route_kind { me, user, my_teams, team, team_by_name, posts, channel, channel_posts, commands, ping, custom };
+enum class route_kind {
+    me,
+    user,
+    my_teams,
+    team,
+    team_by_name,
+    posts,
+    channel,
+    channel_posts,
+    commands,
+    ping,
+    custom
+};
 
 struct route {
     route_kind kind = route_kind::custom;
@@ -224,7 +242,7 @@ struct mm_state {
     mutable std::condition_variable changed; // notified after every record
     rest_model model;
     std::vector<websocket_connection> sockets; // index = number - 1
-    std::vector<client_frame> frames;
+    std::vector<mattermost_client_frame> frames;
     std::vector<sent_event> events;
     std::map<std::string, live_conn, std::less<>> conns;
     std::vector<rest_call> calls;
@@ -319,7 +337,10 @@ auto with_events(state_ptr const& st, F f)
     return std::move(out.first);
 }
 
-void wake_writer(socket_rt& rt) { rt.wake.cancel(); }
+void wake_writer(socket_rt& rt)
+{
+    rt.wake.cancel();
+}
 
 /// Queues `op` on `rt` (server thread); refuses (done = false) if the socket cannot take it.
 void enqueue(socket_rt& rt, write_op op)
@@ -355,7 +376,8 @@ void emit_locked(mm_state& st, live_conn& c, json ev, std::string const& channel
     ev["seq"] = seq;
     auto text = ev.dump();
     c.queue.emplace_back(seq, text);
-    while (c.queue.size() > st.options.resume_queue_size) c.queue.pop_front();
+    while (c.queue.size() > st.options.resume_queue_size)
+        c.queue.pop_front();
     sent_event rec;
     rec.connection_id = c.id;
     rec.seq = seq;
@@ -388,7 +410,8 @@ void broadcast_locked(mm_state& st, json const& ev, std::string const& channel_i
         auto const* c = st.model.channel(channel_id);
         if (!c || !c->bot_member) return; // only members get a channel's events
     }
-    for (auto& [id, conn] : st.conns) emit_locked(st, conn, ev, channel_id, written);
+    for (auto& [id, conn] : st.conns)
+        emit_locked(st, conn, ev, channel_id, written);
 }
 
 /// `posted` for a stored post to everyone who may see it (lock held, server thread).
@@ -414,8 +437,9 @@ void attach_fresh(mm_state& st, socket_rt& rt, socket_auth how)
     info.auth = how;
     info.connection_id = rt.conn_id;
     info.resumed = false;
-    emit_locked(st, it->second, mm::hello_event(rt.conn_id, st.options.server_version, st.options.bot_user_id), {},
-                nullptr, write_op::frame::hello);
+    emit_locked(st, it->second,
+                mm::hello_event(rt.conn_id, st.options.server_version, st.options.bot_user_id), {}, nullptr,
+                write_op::frame::hello);
 }
 
 /// True if connection `c` can resume at `seq` (PROTOCOLS.md 2.4: still queued, or nothing missed).
@@ -430,7 +454,8 @@ void attach_resume(mm_state& st, socket_rt& rt, live_conn& c, std::int64_t from)
 {
     if (c.socket != 0 && c.socket != rt.number) {
         auto old = st.runtime(c.socket);
-        if (old && (old->stalled || !old->ended)) drop_socket(*old, socket_end::superseded); // half-open or stalled
+        if (old && (old->stalled || !old->ended))
+            drop_socket(*old, socket_end::superseded); // half-open or stalled
     }
     c.socket = rt.number;
     rt.authenticated = true;
@@ -467,7 +492,7 @@ json ws_error(std::string_view id, std::string_view message, unsigned status)
 void handle_frame(mm_state& st, socket_rt& rt, std::string data, steady::time_point now)
 {
     std::lock_guard lock(st.mutex);
-    client_frame f;
+    mattermost_client_frame f;
     f.socket = rt.number;
     f.received_at = now;
     auto const size = data.size();
@@ -475,7 +500,8 @@ void handle_frame(mm_state& st, socket_rt& rt, std::string data, steady::time_po
     f.valid_json = !j.is_discarded() && j.is_object();
     if (f.valid_json) {
         f.action = json_str(j, "action");
-        if (auto it = j.find("seq"); it != j.end() && it->is_number_integer()) f.seq = it->get<std::int64_t>();
+        if (auto it = j.find("seq"); it != j.end() && it->is_number_integer())
+            f.seq = it->get<std::int64_t>();
     }
     f.data = std::move(data);
     auto const action = f.action;
@@ -813,15 +839,22 @@ rest_result dispatch(mm_state& st, route const& r, rest_call const& call, std::s
         return x;
     };
     switch (r.kind) {
-    case route_kind::me: return m == "GET" ? st.model.get_me(request_id) : not_allowed();
-    case route_kind::user: return m == "GET" ? st.model.get_user(r.id, request_id) : not_allowed();
-    case route_kind::my_teams: return m == "GET" ? st.model.my_teams(request_id) : not_allowed();
-    case route_kind::team: return m == "GET" ? st.model.get_team(r.id, false, request_id) : not_allowed();
-    case route_kind::team_by_name: return m == "GET" ? st.model.get_team(r.id, true, request_id) : not_allowed();
-    case route_kind::channel: return m == "GET" ? st.model.get_channel(r.id, request_id) : not_allowed();
+    case route_kind::me:
+        return m == "GET" ? st.model.get_me(request_id) : not_allowed();
+    case route_kind::user:
+        return m == "GET" ? st.model.get_user(r.id, request_id) : not_allowed();
+    case route_kind::my_teams:
+        return m == "GET" ? st.model.my_teams(request_id) : not_allowed();
+    case route_kind::team:
+        return m == "GET" ? st.model.get_team(r.id, false, request_id) : not_allowed();
+    case route_kind::team_by_name:
+        return m == "GET" ? st.model.get_team(r.id, true, request_id) : not_allowed();
+    case route_kind::channel:
+        return m == "GET" ? st.model.get_channel(r.id, request_id) : not_allowed();
     case route_kind::channel_posts:
         return m == "GET" ? st.model.channel_posts(r.id, call.target, request_id) : not_allowed();
-    case route_kind::posts: return m == "POST" ? st.model.create_post(call.body, request_id, now) : not_allowed();
+    case route_kind::posts:
+        return m == "POST" ? st.model.create_post(call.body, request_id, now) : not_allowed();
     case route_kind::commands:
         if (m == "POST") return st.model.create_command(call.body, request_id);
         if (m == "GET") return st.model.list_commands(call.target, request_id);
@@ -831,7 +864,8 @@ rest_result dispatch(mm_state& st, route const& r, rest_call const& call, std::s
         x.body = {{"status", "OK"}};
         return m == "GET" ? x : not_allowed();
     }
-    case route_kind::custom: break;
+    case route_kind::custom:
+        break;
     }
     return error_result(404, "api.context.404.app_error", "Sorry, we could not find the page.", request_id);
 }
@@ -858,7 +892,8 @@ asio::awaitable<http_reply> serve_rest(state_ptr st, route r, recorded_request r
         if (sc) call.scripted = script_name(sc->what);
         index = st->calls.size();
         st->calls.push_back(call);
-        if (auto it = st->custom.find(req.method + " " + req.path); it != st->custom.end()) custom = it->second;
+        if (auto it = st->custom.find(req.method + " " + req.path); it != st->custom.end())
+            custom = it->second;
         request_id = st->model.new_id();
         st->changed.notify_all();
     }
@@ -872,11 +907,12 @@ asio::awaitable<http_reply> serve_rest(state_ptr st, route r, recorded_request r
             http_reply reply;
             reply.status = sc->status;
             reply.body = !sc->body.empty() ? sc->body
-                                           : mm::app_error("app.fake.scripted_error", "scripted failure", sc->status,
-                                                           request_id)
+                                           : mm::app_error("app.fake.scripted_error", "scripted failure",
+                                                           sc->status, request_id)
                                                  .dump();
             bool const is_json = !reply.body.empty() && reply.body.front() == '{';
-            reply.headers.push_back({"Content-Type", is_json ? "application/json" : "text/plain; charset=utf-8"});
+            reply.headers.push_back(
+                {"Content-Type", is_json ? "application/json" : "text/plain; charset=utf-8"});
             reply.headers.push_back({"X-Request-Id", request_id});
             finish_call(*st, index, sc->status, {});
             co_return reply;
@@ -893,7 +929,9 @@ asio::awaitable<http_reply> serve_rest(state_ptr st, route r, recorded_request r
             reply.after = http_reply::then::drop;
             co_return reply;
         }
-        case script::kind::delay: co_await test::pause(sc->delay); break;
+        case script::kind::delay:
+            co_await test::pause(sc->delay);
+            break;
         }
     }
 
@@ -911,12 +949,14 @@ asio::awaitable<http_reply> serve_rest(state_ptr st, route r, recorded_request r
                 st->calls[index].scripted = "rate_limiter";
                 lock.unlock();
                 finish_call(*st, index, 429, {});
-                co_return limit_exceeded(limit, reset, rl.retry_after_header ? std::optional(retry) : std::nullopt);
+                co_return limit_exceeded(limit, reset,
+                                         rl.retry_after_header ? std::optional(retry) : std::nullopt);
             }
             st->bucket -= 1.0;
             auto const reset = static_cast<std::int64_t>(std::ceil((cap - st->bucket) / rl.per_sec));
             rate_headers.push_back({"X-Ratelimit-Limit", std::to_string(limit)});
-            rate_headers.push_back({"X-Ratelimit-Remaining", std::to_string(static_cast<std::size_t>(st->bucket))});
+            rate_headers.push_back(
+                {"X-Ratelimit-Remaining", std::to_string(static_cast<std::size_t>(st->bucket))});
             rate_headers.push_back({"X-Ratelimit-Reset", std::to_string(reset)});
         }
     }
@@ -930,7 +970,8 @@ asio::awaitable<http_reply> serve_rest(state_ptr st, route r, recorded_request r
             result.status = answer.status;
             result.body = std::move(answer.body);
         } catch (std::exception const& e) {
-            std::fprintf(stderr, "fake_mattermost: on_rest(%s) handler threw: %s\n", req.path.c_str(), e.what());
+            std::fprintf(stderr, "fake_mattermost: on_rest(%s) handler threw: %s\n", req.path.c_str(),
+                         e.what());
             result = error_result(500, "app.fake.handler_threw", e.what(), request_id);
         }
     } else {
@@ -954,7 +995,8 @@ asio::awaitable<http_reply> serve_rest(state_ptr st, route r, recorded_request r
     }
     reply.headers.push_back({"X-Request-Id", request_id});
     reply.headers.push_back({"X-Version-Id", st->options.server_version});
-    for (auto& h : rate_headers) reply.headers.push_back(std::move(h));
+    for (auto& h : rate_headers)
+        reply.headers.push_back(std::move(h));
     co_return reply;
 }
 
@@ -997,7 +1039,8 @@ std::string apply_command_response(mm_state& st, json const& resp, hook const& h
 {
     auto const type = json_str(resp, "response_type");
     auto const text = json_str(resp, "text");
-    bool const has_attachments = resp.is_object() && resp.contains("attachments") && !resp["attachments"].is_null();
+    bool const has_attachments =
+        resp.is_object() && resp.contains("attachments") && !resp["attachments"].is_null();
     if (type == "in_channel") {
         if (text.empty() && !has_attachments) return {};
         if (!st.model.channel(h.channel_id)) return {};
@@ -1035,7 +1078,8 @@ asio::awaitable<http_reply> serve_hook(state_ptr st, std::string hook_id, record
         request_id = st->model.new_id();
         auto it = st->hooks.find(hook_id);
         if (it == st->hooks.end()) {
-            result = error_result(404, "app.command_webhook.get.missing", "Unable to find the webhook.", request_id);
+            result = error_result(404, "app.command_webhook.get.missing", "Unable to find the webhook.",
+                                  request_id);
         } else if (it->second.uses >= hook_uses) {
             result = error_result(400, "app.command_webhook.try_use.invalid", "Invalid webhook.", request_id);
         } else if (req.method != "POST" || !rec.json.is_object()) {
@@ -1070,8 +1114,10 @@ bool is_json_content_type(std::optional<std::string_view> ct)
 {
     if (!ct) return false;
     auto media = ct->substr(0, ct->find(';'));
-    while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-    while (!media.empty() && media.front() == ' ') media.remove_prefix(1);
+    while (!media.empty() && media.back() == ' ')
+        media.remove_suffix(1);
+    while (!media.empty() && media.front() == ' ')
+        media.remove_prefix(1);
     return net::iequals(media, "application/json");
 }
 
@@ -1131,8 +1177,8 @@ std::string fresh_trigger_id(mm_state& st, std::string const& user_id)
 {
     // Mattermost: base64 of "<client trigger id>:<user id>:<ms>:<signature>" (model.GenerateTriggerId).
     auto const n = ++st.next_trigger;
-    return base64(st.model.new_id() + ":" + user_id + ":" + std::to_string(st.model.clock) + ":fakesignature" +
-                  std::to_string(n));
+    return base64(st.model.new_id() + ":" + user_id + ":" + std::to_string(st.model.clock) +
+                  ":fakesignature" + std::to_string(n));
 }
 
 /// Fills in the defaults and builds the request (any thread but the server's).
@@ -1145,7 +1191,8 @@ std::shared_ptr<prepared_command> prepare_command(state_ptr const& st, command_i
     {
         std::lock_guard lock(st->mutex);
         auto& model = st->model;
-        if (inv.channel_id.empty()) inv.channel_id = model.channels.empty() ? std::string{} : model.channels.front().id;
+        if (inv.channel_id.empty())
+            inv.channel_id = model.channels.empty() ? std::string{} : model.channels.front().id;
         if (inv.user_id.empty()) {
             auto const* alice = model.user_by_name("alice");
             inv.user_id = alice ? alice->id : std::string{};
@@ -1170,7 +1217,8 @@ std::shared_ptr<prepared_command> prepare_command(state_ptr const& st, command_i
             if (auto const* u = model.user_by_name(name)) form.user_mentions.emplace_back(u->username, u->id);
         }
         for (auto const& name : mm::tilde_mentions(inv.text)) {
-            auto it = std::find_if(model.channels.begin(), model.channels.end(), [&](auto const& c) { return c.name == name; });
+            auto it = std::find_if(model.channels.begin(), model.channels.end(),
+                                   [&](auto const& c) { return c.name == name; });
             if (it != model.channels.end()) form.channel_mentions.emplace_back(it->name, it->id);
         }
         hook_id = model.new_id();
@@ -1218,9 +1266,9 @@ std::shared_ptr<prepared_command> prepare_command(state_ptr const& st, command_i
 }
 
 } // namespace
-} // namespace detail
+} // namespace mm_detail
 
-using detail::state_ptr;
+using mm_detail::state_ptr;
 
 // ---- records ------------------------------------------------------------------------------
 
@@ -1239,7 +1287,7 @@ std::optional<std::string_view> command_result::header(std::string_view name) co
 namespace {
 
 /// Queues `op` on socket `number` and waits until it was written; throws if it was not.
-void must_write(state_ptr const& st, std::size_t number, detail::write_op op, char const* what)
+void must_write(state_ptr const& st, std::size_t number, mm_detail::write_op op, char const* what)
 {
     auto done = std::make_shared<std::promise<bool>>();
     auto written = done->get_future();
@@ -1250,7 +1298,7 @@ void must_write(state_ptr const& st, std::size_t number, detail::write_op op, ch
             op.done->set_value(false);
             return;
         }
-        detail::enqueue(*rt, std::move(op));
+        mm_detail::enqueue(*rt, std::move(op));
     });
     if (written.wait_for(st->options.call_timeout) != std::future_status::ready) {
         throw std::runtime_error("fake_mattermost: socket " + std::to_string(number) + ": the " + what +
@@ -1263,8 +1311,8 @@ void must_write(state_ptr const& st, std::size_t number, detail::write_op op, ch
         ok = false; // the server stopped with the frame still queued
     }
     if (!ok) {
-        throw std::runtime_error("fake_mattermost: socket " + std::to_string(number) + " is not open (" + what +
-                                 " not sent)");
+        throw std::runtime_error("fake_mattermost: socket " + std::to_string(number) + " is not open (" +
+                                 what + " not sent)");
     }
 }
 
@@ -1295,15 +1343,15 @@ bool mattermost_socket::wait_closed(std::chrono::milliseconds timeout) const
 
 void mattermost_socket::send_raw(std::string text)
 {
-    detail::write_op op;
+    mm_detail::write_op op;
     op.data = std::move(text);
     must_write(st_, number_, std::move(op), "raw frame");
 }
 
 void mattermost_socket::send_binary(std::string data)
 {
-    detail::write_op op;
-    op.what = detail::write_op::kind::binary;
+    mm_detail::write_op op;
+    op.what = mm_detail::write_op::kind::binary;
     op.data = std::move(data);
     must_write(st_, number_, std::move(op), "binary frame");
 }
@@ -1319,41 +1367,45 @@ void mattermost_socket::send_oversized(std::size_t bytes)
 void mattermost_socket::send_event(std::string type, nlohmann::json data, nlohmann::json broadcast)
 {
     auto const n = number_;
-    auto const sent = detail::with_events(st_, [n, type = std::move(type), data = std::move(data),
-                                                broadcast = std::move(broadcast)](detail::mm_state& st,
-                                                                                  detail::written_list& w) mutable {
-        auto rt = st.runtime(n);
-        auto it = rt ? st.conns.find(rt->conn_id) : st.conns.end();
-        if (it == st.conns.end() || !rt->writable()) return false;
-        auto const channel = detail::json_str(broadcast, "channel_id");
-        detail::emit_locked(st, it->second, mm::event(type, std::move(data), std::move(broadcast)), channel, &w);
-        return true;
-    });
-    if (!sent) throw std::runtime_error("fake_mattermost: socket " + std::to_string(n) + " has no open connection");
+    auto const sent = mm_detail::with_events(
+        st_, [n, type = std::move(type), data = std::move(data),
+              broadcast = std::move(broadcast)](mm_detail::mm_state& st, mm_detail::written_list& w) mutable {
+            auto rt = st.runtime(n);
+            auto it = rt ? st.conns.find(rt->conn_id) : st.conns.end();
+            if (it == st.conns.end() || !rt->writable()) return false;
+            auto const channel = mm_detail::json_str(broadcast, "channel_id");
+            mm_detail::emit_locked(st, it->second, mm::event(type, std::move(data), std::move(broadcast)),
+                                   channel, &w);
+            return true;
+        });
+    if (!sent)
+        throw std::runtime_error("fake_mattermost: socket " + std::to_string(n) + " has no open connection");
 }
 
 void mattermost_socket::skip_seq(std::size_t gap)
 {
     auto const n = number_;
-    auto const sent = detail::with_events(st_, [n, gap](detail::mm_state& st, detail::written_list& w) {
-        auto rt = st.runtime(n);
-        auto it = rt ? st.conns.find(rt->conn_id) : st.conns.end();
-        if (it == st.conns.end() || !rt->writable()) return false;
-        it->second.next_seq += static_cast<std::int64_t>(gap);
-        auto ev = mm::event("status_change", {{"status", "online"}, {"user_id", st.options.bot_user_id}},
-                            mm::broadcast(st.options.bot_user_id));
-        detail::emit_locked(st, it->second, std::move(ev), {}, &w);
-        return true;
-    });
-    if (!sent) throw std::runtime_error("fake_mattermost: socket " + std::to_string(n) + " has no open connection");
+    auto const sent =
+        mm_detail::with_events(st_, [n, gap](mm_detail::mm_state& st, mm_detail::written_list& w) {
+            auto rt = st.runtime(n);
+            auto it = rt ? st.conns.find(rt->conn_id) : st.conns.end();
+            if (it == st.conns.end() || !rt->writable()) return false;
+            it->second.next_seq += static_cast<std::int64_t>(gap);
+            auto ev = mm::event("status_change", {{"status", "online"}, {"user_id", st.options.bot_user_id}},
+                                mm::broadcast(st.options.bot_user_id));
+            mm_detail::emit_locked(st, it->second, std::move(ev), {}, &w);
+            return true;
+        });
+    if (!sent)
+        throw std::runtime_error("fake_mattermost: socket " + std::to_string(n) + " has no open connection");
 }
 
 void mattermost_socket::drop()
 {
     auto st = st_;
     auto const n = number_;
-    detail::on_server(st, [st, n] {
-        if (auto rt = st->runtime(n)) detail::drop_socket(*rt, socket_end::dropped_by_fake);
+    mm_detail::on_server(st, [st, n] {
+        if (auto rt = st->runtime(n)) mm_detail::drop_socket(*rt, socket_end::dropped_by_fake);
     });
 }
 
@@ -1361,7 +1413,7 @@ void mattermost_socket::stall()
 {
     auto st = st_;
     auto const n = number_;
-    detail::on_server(st, [st, n] {
+    mm_detail::on_server(st, [st, n] {
         auto rt = st->runtime(n);
         if (!rt || rt->finished || rt->stalled || rt->dropped) return;
         rt->stalled = true;
@@ -1370,7 +1422,7 @@ void mattermost_socket::stall()
         rt->reader_cancel.emit(asio::cancellation_type::terminal);
         rt->ping_timer.cancel();
         rt->fail_queue();
-        detail::wake_writer(*rt);
+        mm_detail::wake_writer(*rt);
         std::lock_guard lock(st->mutex);
         st->info(n).stalled = true;
         st->changed.notify_all();
@@ -1381,31 +1433,35 @@ void mattermost_socket::close(std::uint16_t code, std::string reason)
 {
     auto st = st_;
     auto const n = number_;
-    detail::on_server(st, [st, n, code, reason = std::move(reason)]() mutable {
+    mm_detail::on_server(st, [st, n, code, reason = std::move(reason)]() mutable {
         auto rt = st->runtime(n);
         if (!rt) return;
-        detail::write_op op;
-        op.what = detail::write_op::kind::close;
+        mm_detail::write_op op;
+        op.what = mm_detail::write_op::kind::close;
         op.code = code;
         op.data = std::move(reason);
-        detail::enqueue(*rt, std::move(op));
+        mm_detail::enqueue(*rt, std::move(op));
     });
 }
 
 // ---- fake_mattermost ----------------------------------------------------------------------
 
 fake_mattermost::fake_mattermost(fake_mattermost_options options)
-    : st_(std::make_shared<detail::mm_state>(std::move(options))), server_(std::make_unique<test::test_server>())
+    : st_(std::make_shared<mm_detail::mm_state>(std::move(options))),
+      server_(std::make_unique<test::test_server>())
 {
     auto const& o = st_->options;
     if (!mm::is_valid_id(o.bot_user_id) || !st_->model.user(o.bot_user_id)) {
-        throw std::invalid_argument("fake_mattermost: bot_user_id must be a 26-character id in the user table");
+        throw std::invalid_argument(
+            "fake_mattermost: bot_user_id must be a 26-character id in the user table");
     }
     for (auto const& u : o.users) {
-        if (!mm::is_valid_id(u.id)) throw std::invalid_argument("fake_mattermost: user id is not 26 characters: " + u.id);
+        if (!mm::is_valid_id(u.id))
+            throw std::invalid_argument("fake_mattermost: user id is not 26 characters: " + u.id);
     }
     for (auto const& c : o.channels) {
-        if (!mm::is_valid_id(c.id)) throw std::invalid_argument("fake_mattermost: channel id is not 26 characters: " + c.id);
+        if (!mm::is_valid_id(c.id))
+            throw std::invalid_argument("fake_mattermost: channel id is not 26 characters: " + c.id);
     }
     st_->server = server_.get();
     st_->ex = server_->executor();
@@ -1417,29 +1473,33 @@ fake_mattermost::fake_mattermost(fake_mattermost_options options)
 
     auto st = st_;
     for (auto const* path : {"/api/v4/websocket", "/api/v4/websocket/"}) {
-        server_->on_websocket(path, [st](websocket_session& s) { return detail::serve_socket(st, s); });
+        server_->on_websocket(path, [st](websocket_session& s) { return mm_detail::serve_socket(st, s); });
     }
-    detail::route_path(st_, "/api/v4/users/me", {detail::route_kind::me, {}});
-    detail::route_path(st_, "/api/v4/users/me/teams", {detail::route_kind::my_teams, {}});
-    detail::route_path(st_, "/api/v4/teams/" + o.team_id, {detail::route_kind::team, o.team_id});
-    detail::route_path(st_, "/api/v4/teams/name/" + o.team_name, {detail::route_kind::team_by_name, o.team_name});
-    detail::route_path(st_, "/api/v4/posts", {detail::route_kind::posts, {}});
-    detail::route_path(st_, "/api/v4/commands", {detail::route_kind::commands, {}});
-    detail::route_path(st_, "/api/v4/system/ping", {detail::route_kind::ping, {}});
-    for (auto const& u : o.users) detail::route_user(st_, u.id);
-    for (auto const& c : o.channels) detail::route_channel(st_, c.id);
+    mm_detail::route_path(st_, "/api/v4/users/me", {mm_detail::route_kind::me, {}});
+    mm_detail::route_path(st_, "/api/v4/users/me/teams", {mm_detail::route_kind::my_teams, {}});
+    mm_detail::route_path(st_, "/api/v4/teams/" + o.team_id, {mm_detail::route_kind::team, o.team_id});
+    mm_detail::route_path(st_, "/api/v4/teams/name/" + o.team_name,
+                          {mm_detail::route_kind::team_by_name, o.team_name});
+    mm_detail::route_path(st_, "/api/v4/posts", {mm_detail::route_kind::posts, {}});
+    mm_detail::route_path(st_, "/api/v4/commands", {mm_detail::route_kind::commands, {}});
+    mm_detail::route_path(st_, "/api/v4/system/ping", {mm_detail::route_kind::ping, {}});
+    for (auto const& u : o.users)
+        mm_detail::route_user(st_, u.id);
+    for (auto const& c : o.channels)
+        mm_detail::route_channel(st_, c.id);
 }
 
 fake_mattermost::~fake_mattermost()
 {
     try {
         auto st = st_;
-        detail::on_server(st, [st] {
+        mm_detail::on_server(st, [st] {
             {
                 std::lock_guard lock(st->mutex);
                 st->stopping = true;
             }
-            for (auto& [n, rt] : st->runtimes) rt->stall_wait.cancel();
+            for (auto& [n, rt] : st->runtimes)
+                rt->stall_wait.cancel();
         });
     } catch (std::exception const& e) {
         std::fprintf(stderr, "fake_mattermost: shutting down: %s\n", e.what());
@@ -1450,13 +1510,34 @@ fake_mattermost::~fake_mattermost()
     server_.reset();
 }
 
-std::string fake_mattermost::server_url() const { return server_->url("https", ""); }
-std::string fake_mattermost::websocket_url() const { return server_->url("wss", "/api/v4/websocket"); }
-std::uint16_t fake_mattermost::port() const noexcept { return server_->port(); }
-std::string fake_mattermost::ca_file() const { return test::test_ca_file("ca.pem"); }
-fake_mattermost_options const& fake_mattermost::options() const noexcept { return st_->options; }
-test::test_server& fake_mattermost::server() noexcept { return *server_; }
-std::string const& fake_mattermost::bot() const noexcept { return st_->options.bot_user_id; }
+std::string fake_mattermost::server_url() const
+{
+    return server_->url("https", "");
+}
+std::string fake_mattermost::websocket_url() const
+{
+    return server_->url("wss", "/api/v4/websocket");
+}
+std::uint16_t fake_mattermost::port() const noexcept
+{
+    return server_->port();
+}
+std::string fake_mattermost::ca_file() const
+{
+    return test::test_ca_file("ca.pem");
+}
+fake_mattermost_options const& fake_mattermost::options() const noexcept
+{
+    return st_->options;
+}
+test::test_server& fake_mattermost::server() noexcept
+{
+    return *server_;
+}
+std::string const& fake_mattermost::bot() const noexcept
+{
+    return st_->options.bot_user_id;
+}
 
 std::string const& fake_mattermost::incident_channel() const noexcept
 {
@@ -1464,8 +1545,14 @@ std::string const& fake_mattermost::incident_channel() const noexcept
     return st_->options.channels.empty() ? none : st_->options.channels.front().id;
 }
 
-std::string fake_mattermost::alice() const { return user_id("alice"); }
-std::string fake_mattermost::bob() const { return user_id("bob"); }
+std::string fake_mattermost::alice() const
+{
+    return user_id("alice");
+}
+std::string fake_mattermost::bob() const
+{
+    return user_id("bob");
+}
 
 std::string fake_mattermost::user_id(std::string_view username) const
 {
@@ -1482,7 +1569,7 @@ void fake_mattermost::add_user(mattermost_user user)
         std::lock_guard lock(st_->mutex);
         st_->model.users.insert_or_assign(id, std::move(user));
     }
-    detail::route_user(st_, id);
+    mm_detail::route_user(st_, id);
 }
 
 void fake_mattermost::add_channel(mattermost_channel channel)
@@ -1492,7 +1579,7 @@ void fake_mattermost::add_channel(mattermost_channel channel)
         std::lock_guard lock(st_->mutex);
         st_->model.add_channel(std::move(channel));
     }
-    detail::route_channel(st_, id);
+    mm_detail::route_channel(st_, id);
 }
 
 void fake_mattermost::set_member(std::string const& channel_id, bool member)
@@ -1534,8 +1621,8 @@ void fake_mattermost::advance_clock(std::chrono::milliseconds d)
     st_->model.clock += d.count();
 }
 
-mattermost_post fake_mattermost::post_message(std::string channel_id, std::string user_id, std::string message,
-                                              std::string root_id)
+mattermost_post fake_mattermost::post_message(std::string channel_id, std::string user_id,
+                                              std::string message, std::string root_id)
 {
     post_args a;
     a.channel_id = std::move(channel_id);
@@ -1547,9 +1634,10 @@ mattermost_post fake_mattermost::post_message(std::string channel_id, std::strin
 
 mattermost_post fake_mattermost::post_message(post_args args)
 {
-    detail::route_user(st_, args.user_id);
-    detail::route_channel(st_, args.channel_id);
-    return detail::with_events(st_, [a = std::move(args)](detail::mm_state& st, detail::written_list& w) mutable {
+    mm_detail::route_user(st_, args.user_id);
+    mm_detail::route_channel(st_, args.channel_id);
+    return mm_detail::with_events(st_, [a = std::move(args)](mm_detail::mm_state& st,
+                                                             mm_detail::written_list& w) mutable {
         if (!st.model.channel(a.channel_id)) {
             throw std::runtime_error("fake_mattermost: post_message: unknown channel " + a.channel_id +
                                      " (add_channel first)");
@@ -1563,15 +1651,15 @@ mattermost_post fake_mattermost::post_message(post_args args)
         p.props = a.props.is_object() ? std::move(a.props) : json::object();
         p.origin = post_origin::test;
         auto const stored = st.model.add_post(std::move(p));
-        detail::broadcast_posted_locked(st, stored, &w, std::move(a.mentions), std::move(a.sender_name));
+        mm_detail::broadcast_posted_locked(st, stored, &w, std::move(a.mentions), std::move(a.sender_name));
         return stored;
     });
 }
 
 mattermost_post fake_mattermost::edit_post(std::string const& post_id, std::string message)
 {
-    return detail::with_events(st_, [post_id, message = std::move(message)](detail::mm_state& st,
-                                                                           detail::written_list& w) mutable {
+    return mm_detail::with_events(st_, [post_id, message = std::move(message)](
+                                           mm_detail::mm_state& st, mm_detail::written_list& w) mutable {
         auto* p = st.model.post(post_id);
         if (!p) throw std::runtime_error("fake_mattermost: edit_post: unknown post " + post_id);
         p->message = std::move(message);
@@ -1579,35 +1667,39 @@ mattermost_post fake_mattermost::edit_post(std::string const& post_id, std::stri
         p->edit_at = st.model.stamp();
         p->update_at = p->edit_at;
         auto const copy = *p;
-        detail::broadcast_locked(st, mm::post_edited_event(copy), copy.channel_id, &w);
+        mm_detail::broadcast_locked(st, mm::post_edited_event(copy), copy.channel_id, &w);
         return copy;
     });
 }
 
 mattermost_post fake_mattermost::delete_post(std::string const& post_id, std::string by)
 {
-    return detail::with_events(st_, [post_id, by = std::move(by)](detail::mm_state& st, detail::written_list& w) {
-        auto* p = st.model.post(post_id);
-        if (!p) throw std::runtime_error("fake_mattermost: delete_post: unknown post " + post_id);
-        if (!p->deleted()) {
-            p->delete_at = st.model.stamp();
-            p->update_at = p->delete_at;
-            if (!p->root_id.empty()) {
-                if (auto* root = st.model.post(p->root_id); root && root->reply_count > 0) --root->reply_count;
+    return mm_detail::with_events(
+        st_, [post_id, by = std::move(by)](mm_detail::mm_state& st, mm_detail::written_list& w) {
+            auto* p = st.model.post(post_id);
+            if (!p) throw std::runtime_error("fake_mattermost: delete_post: unknown post " + post_id);
+            if (!p->deleted()) {
+                p->delete_at = st.model.stamp();
+                p->update_at = p->delete_at;
+                if (!p->root_id.empty()) {
+                    if (auto* root = st.model.post(p->root_id); root && root->reply_count > 0)
+                        --root->reply_count;
+                }
             }
-        }
-        auto const copy = *p;
-        detail::broadcast_locked(st, mm::post_deleted_event(copy, by.empty() ? copy.user_id : by), copy.channel_id, &w);
-        return copy;
-    });
+            auto const copy = *p;
+            mm_detail::broadcast_locked(st, mm::post_deleted_event(copy, by.empty() ? copy.user_id : by),
+                                        copy.channel_id, &w);
+            return copy;
+        });
 }
 
 namespace {
-void react(state_ptr const& st, bool added, std::string user_id, std::string const& post_id, std::string emoji)
+void react(state_ptr const& st, bool added, std::string user_id, std::string const& post_id,
+           std::string emoji)
 {
-    detail::route_user(st, user_id);
-    detail::with_events(st, [added, user_id = std::move(user_id), post_id, emoji = std::move(emoji)](
-                                detail::mm_state& s, detail::written_list& w) mutable {
+    mm_detail::route_user(st, user_id);
+    mm_detail::with_events(st, [added, user_id = std::move(user_id), post_id, emoji = std::move(emoji)](
+                                   mm_detail::mm_state& s, mm_detail::written_list& w) mutable {
         auto* p = s.model.post(post_id);
         if (!p) throw std::runtime_error("fake_mattermost: reaction on unknown post " + post_id);
         mattermost_reaction r;
@@ -1617,7 +1709,7 @@ void react(state_ptr const& st, bool added, std::string user_id, std::string con
         r.channel_id = p->channel_id;
         r.create_at = s.model.stamp();
         p->update_at = r.create_at; // Mattermost touches the post (has_reactions)
-        detail::broadcast_locked(s, mm::reaction_event(added, r), r.channel_id, &w);
+        mm_detail::broadcast_locked(s, mm::reaction_event(added, r), r.channel_id, &w);
         return true;
     });
 }
@@ -1635,14 +1727,16 @@ void fake_mattermost::remove_reaction(std::string user_id, std::string const& po
 
 void fake_mattermost::broadcast_event(std::string type, nlohmann::json data, std::string channel_id)
 {
-    detail::with_events(st_, [type = std::move(type), data = std::move(data), channel_id = std::move(channel_id)](
-                                 detail::mm_state& st, detail::written_list& w) mutable {
+    mm_detail::with_events(st_, [type = std::move(type), data = std::move(data),
+                                 channel_id = std::move(channel_id)](mm_detail::mm_state& st,
+                                                                     mm_detail::written_list& w) mutable {
         auto const team = [&]() -> std::string {
             auto const* c = st.model.channel(channel_id);
             return c ? st.model.team_of(*c) : std::string{};
         }();
-        auto bc = channel_id.empty() ? mm::broadcast(st.options.bot_user_id) : mm::broadcast({}, channel_id, team);
-        detail::broadcast_locked(st, mm::event(type, std::move(data), std::move(bc)), channel_id, &w);
+        auto bc =
+            channel_id.empty() ? mm::broadcast(st.options.bot_user_id) : mm::broadcast({}, channel_id, team);
+        mm_detail::broadcast_locked(st, mm::event(type, std::move(data), std::move(bc)), channel_id, &w);
         return true;
     });
 }
@@ -1650,17 +1744,21 @@ void fake_mattermost::broadcast_event(std::string type, nlohmann::json data, std
 void fake_mattermost::server_restart(bool drop_sockets)
 {
     auto st = st_;
-    detail::on_server(st, [st, drop_sockets] {
+    mm_detail::on_server(st, [st, drop_sockets] {
         std::lock_guard lock(st->mutex);
         st->conns.clear();
         if (drop_sockets) {
-            for (auto& [n, rt] : st->runtimes) detail::drop_socket(*rt, socket_end::server_restart);
+            for (auto& [n, rt] : st->runtimes)
+                mm_detail::drop_socket(*rt, socket_end::server_restart);
         }
         st->changed.notify_all();
     });
 }
 
-mattermost_socket fake_mattermost::socket(std::size_t number) { return mattermost_socket(st_, number); }
+mattermost_socket fake_mattermost::socket(std::size_t number)
+{
+    return mattermost_socket(st_, number);
+}
 
 mattermost_socket fake_mattermost::newest()
 {
@@ -1703,11 +1801,12 @@ std::vector<std::string> fake_mattermost::live_connection_ids() const
 {
     std::lock_guard lock(st_->mutex);
     std::vector<std::string> out;
-    for (auto const& [id, c] : st_->conns) out.push_back(id);
+    for (auto const& [id, c] : st_->conns)
+        out.push_back(id);
     return out;
 }
 
-std::vector<client_frame> fake_mattermost::client_frames() const
+std::vector<mattermost_client_frame> fake_mattermost::client_frames() const
 {
     std::lock_guard lock(st_->mutex);
     return st_->frames;
@@ -1740,7 +1839,8 @@ std::vector<rest_call> fake_mattermost::requests(std::string_view path) const
     return out;
 }
 
-bool fake_mattermost::wait_for_requests(std::string_view path, std::size_t n, std::chrono::milliseconds timeout) const
+bool fake_mattermost::wait_for_requests(std::string_view path, std::size_t n,
+                                        std::chrono::milliseconds timeout) const
 {
     std::unique_lock lock(st_->mutex);
     return st_->changed.wait_for(lock, timeout, [&] {
@@ -1775,12 +1875,14 @@ std::vector<mattermost_post> fake_mattermost::bot_posts(std::string_view channel
     return filter_posts(st_->model.posts, channel_id, true);
 }
 
-bool fake_mattermost::wait_for_posts(std::string_view channel_id, std::size_t n, std::chrono::milliseconds timeout) const
+bool fake_mattermost::wait_for_posts(std::string_view channel_id, std::size_t n,
+                                     std::chrono::milliseconds timeout) const
 {
     std::unique_lock lock(st_->mutex);
     return st_->changed.wait_for(lock, timeout, [&] {
-        auto const k = std::count_if(st_->model.posts.begin(), st_->model.posts.end(),
-                                     [&](auto const& p) { return channel_id.empty() || p.channel_id == channel_id; });
+        auto const k = std::count_if(st_->model.posts.begin(), st_->model.posts.end(), [&](auto const& p) {
+            return channel_id.empty() || p.channel_id == channel_id;
+        });
         return static_cast<std::size_t>(k) >= n;
     });
 }
@@ -1848,49 +1950,50 @@ std::vector<response_url_call> fake_mattermost::response_url_calls() const
     return st_->hook_calls;
 }
 
-void fake_mattermost::rate_limit_next(std::string path, std::size_t n, std::chrono::seconds reset, std::size_t limit)
+void fake_mattermost::rate_limit_next(std::string path, std::size_t n, std::chrono::seconds reset,
+                                      std::size_t limit)
 {
-    detail::script s;
-    s.what = detail::script::kind::rate_limit;
+    mm_detail::script s;
+    s.what = mm_detail::script::kind::rate_limit;
     s.remaining = n;
     s.reset = reset;
     s.limit = limit;
-    detail::add_script(st_, std::move(path), std::move(s));
+    mm_detail::add_script(st_, std::move(path), std::move(s));
 }
 
 void fake_mattermost::fail_next(std::string path, std::size_t n, unsigned status, std::string body)
 {
-    detail::script s;
-    s.what = detail::script::kind::fail;
+    mm_detail::script s;
+    s.what = mm_detail::script::kind::fail;
     s.remaining = n;
     s.status = status;
     s.body = std::move(body);
-    detail::add_script(st_, std::move(path), std::move(s));
+    mm_detail::add_script(st_, std::move(path), std::move(s));
 }
 
 void fake_mattermost::stall_next(std::string path, std::size_t n)
 {
-    detail::script s;
-    s.what = detail::script::kind::stall;
+    mm_detail::script s;
+    s.what = mm_detail::script::kind::stall;
     s.remaining = n;
-    detail::add_script(st_, std::move(path), std::move(s));
+    mm_detail::add_script(st_, std::move(path), std::move(s));
 }
 
 void fake_mattermost::delay_next(std::string path, std::size_t n, std::chrono::milliseconds delay)
 {
-    detail::script s;
-    s.what = detail::script::kind::delay;
+    mm_detail::script s;
+    s.what = mm_detail::script::kind::delay;
     s.remaining = n;
     s.delay = delay;
-    detail::add_script(st_, std::move(path), std::move(s));
+    mm_detail::add_script(st_, std::move(path), std::move(s));
 }
 
 void fake_mattermost::drop_next(std::string path, std::size_t n)
 {
-    detail::script s;
-    s.what = detail::script::kind::drop;
+    mm_detail::script s;
+    s.what = mm_detail::script::kind::drop;
     s.remaining = n;
-    detail::add_script(st_, std::move(path), std::move(s));
+    mm_detail::add_script(st_, std::move(path), std::move(s));
 }
 
 void fake_mattermost::clear_scripts(std::string const& path)
@@ -1913,7 +2016,7 @@ void fake_mattermost::on_rest(std::string method, std::string path, rest_handler
         std::lock_guard lock(st_->mutex);
         st_->custom.insert_or_assign(method + " " + path, std::move(handler));
     }
-    detail::route_path(st_, path, {detail::route_kind::custom, {}});
+    mm_detail::route_path(st_, path, {mm_detail::route_kind::custom, {}});
 }
 
 command_result fake_mattermost::invoke_command(command_invocation invocation)
@@ -1921,12 +2024,14 @@ command_result fake_mattermost::invoke_command(command_invocation invocation)
     auto const bound = invocation.timeout.value_or(st_->options.command_timeout) + st_->options.call_timeout;
     auto f = start_command(std::move(invocation));
     if (f.wait_for(bound) != std::future_status::ready) {
-        throw std::runtime_error("fake_mattermost: invoke_command did not finish within its timeout + call_timeout");
+        throw std::runtime_error(
+            "fake_mattermost: invoke_command did not finish within its timeout + call_timeout");
     }
     return f.get();
 }
 
-command_result fake_mattermost::invoke_command(std::string command, std::string text, std::string callback_url)
+command_result fake_mattermost::invoke_command(std::string command, std::string text,
+                                               std::string callback_url)
 {
     command_invocation inv;
     inv.command = std::move(command);
@@ -1937,16 +2042,17 @@ command_result fake_mattermost::invoke_command(std::string command, std::string 
 
 std::future<command_result> fake_mattermost::start_command(command_invocation invocation)
 {
-    auto pc = detail::prepare_command(st_, std::move(invocation));
+    auto pc = mm_detail::prepare_command(st_, std::move(invocation));
     auto promise = std::make_shared<std::promise<command_result>>();
     auto future = promise->get_future();
-    asio::co_spawn(st_->ex, detail::run_command(st_, pc), [promise](std::exception_ptr e, command_result r) {
-        if (e) {
-            promise->set_exception(e);
-        } else {
-            promise->set_value(std::move(r));
-        }
-    });
+    asio::co_spawn(st_->ex, mm_detail::run_command(st_, pc),
+                   [promise](std::exception_ptr e, command_result r) {
+                       if (e) {
+                           promise->set_exception(e);
+                       } else {
+                           promise->set_value(std::move(r));
+                       }
+                   });
     return future;
 }
 

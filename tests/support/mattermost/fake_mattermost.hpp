@@ -10,7 +10,7 @@
 ///
 ///     coolhead::testing::fake_mattermost mm;                  // adapter settings from mm.*()
 ///     ... start the adapter (its callback endpoint on 127.0.0.1:<cb>) ...
-///     ASSERT_TRUE(mm.wait_for_connections(1));                // websocket up, hello sent
+///     ASSERT_TRUE(mm.wait_for_connections(1));                // websocket authenticated
 ///     auto res = mm.invoke_command("/incident", "start db latency",
 ///                                  "http://127.0.0.1:" + std::to_string(cb) + "/mattermost/command");
 ///     ASSERT_EQ(res.status, 200u);
@@ -50,9 +50,10 @@
 /// - REST (`Authorization: Bearer` checked everywhere except `/api/v4/system/ping` and the
 ///   hooks): `GET /users/me`, `GET /users/{id}`, `GET /users/me/teams`, `GET /teams/{id}`,
 ///   `GET /teams/name/{name}`, `GET /channels/{id}`, `GET /channels/{id}/posts`,
-///   `POST /posts`, `POST|GET /commands`, `GET /system/ping`; on_rest() adds more; errors are Mattermost AppError bodies `{"id","message","detailed_error",
-///   "request_id","status_code","is_oauth"}` with real HTTP statuses and real ids; every answer
-///   carries `X-Request-Id` and `X-Version-Id`.
+///   `POST /posts`, `POST|GET /commands`, `GET /system/ping`; on_rest() adds more. Errors are
+///   Mattermost AppError bodies `{"id","message","detailed_error","request_id","status_code",
+///   "is_oauth"}` with real HTTP statuses and real ids; every answer carries `X-Request-Id` and
+///   `X-Version-Id`.
 /// - Rate limiting (2.7): scripted 429s with `X-Ratelimit-Limit/-Remaining/-Reset` and body
 ///   "limit exceeded\n" (text/plain, as Go's http.Error writes it); with
 ///   `rate_limit.enabled`, a token bucket (`per_sec`, `max_burst`) enforced on every REST
@@ -62,8 +63,9 @@
 ///   `Authorization: Token <command token>` and the fields in url.Values order; the answer is
 ///   JSON only with `Content-Type: application/json`, else plain text; an `in_channel` answer
 ///   becomes a post in the channel made by the invoking user (props.from_webhook "true", as
-///   `HandleCommandResponsePost` does), an `ephemeral` one an ephemeral for that user (the bot
-///   gets no event for it).
+///   `HandleCommandResponsePost` does; the bot gets it back as a `posted` event from that user,
+///   which it must not take for a command), an `ephemeral` one an ephemeral for that user (the
+///   bot gets no event for it).
 ///
 /// Where it is stricter or simpler than Mattermost (on purpose, so adapter bugs show):
 /// - only the `Bearer` scheme counts (Mattermost also takes `Token`, cookies, `access_token`);
@@ -74,14 +76,15 @@
 ///   and close the TCP connection without a close frame (what Mattermost does after its
 ///   upgrade too);
 /// - routes are exact paths (test_server): `/api/v4/users/{id}` and `/api/v4/channels/{id}/...`
-///   exist for every user/channel in the tables and every id an event or a request mentioned;
+///   exist for every user/channel in the tables and every id a test-made event mentioned;
 ///   a completely unknown id gets test_server's plain-text 404, not an AppError;
 /// - a trigger with '/' anywhere is invalid (Mattermost: only a leading one); an empty message
 ///   is refused with 400 `api.context.invalid_body_param.app_error` (unverified);
 /// - server websocket pings are sent, but test_server cannot see pong control frames, so client
 ///   pongs are NOT recorded (see `websocket_connection::pings_sent`);
-/// - GET /api/v4/channels/{id}/posts supports `since` only (no paging): posts of the channel
-///   with update_at > since, deleted ones included, newest first, like the non-CRT query.
+/// - GET /api/v4/channels/{id}/posts: with `since`, every post of the channel with
+///   update_at > since (deleted ones included, no limit), newest first, like the non-CRT query;
+///   without it, `page`/`per_page` over the posts not deleted; no `before`/`after`.
 ///
 /// Threading: every public function may be called from any thread except the fake's own server
 /// thread (so not from an on_rest handler), and is bounded: it posts to the server thread and
@@ -115,7 +118,7 @@ using namespace std::chrono_literals;
 /// Every time the fake records is on this clock (post timestamps use the fake's own clock).
 using steady_time = std::chrono::steady_clock::time_point;
 
-namespace detail {
+namespace mm_detail {
 struct mm_state;
 }
 
@@ -123,7 +126,7 @@ struct mm_state;
 struct mattermost_rate_limit {
     /// Enforce a token bucket on every REST request and send `X-Ratelimit-*` on every answer.
     bool enabled = false;
-    double per_sec = 10;       ///< refill rate
+    double per_sec = 10;         ///< refill rate
     std::size_t max_burst = 100; ///< bucket size; `X-Ratelimit-Limit` is max_burst + 1 (throttled)
     /// Also send `Retry-After` on 429s (the throttled library does; off so that tests see the
     /// adapter use `X-Ratelimit-Reset`, checklist item 9).
@@ -153,7 +156,8 @@ struct fake_mattermost_options {
     std::vector<mattermost_channel> channels = {
         {"fakechannelincident0000001", "incident-42", "Incident 42", 'O', "", true},
         {"fakechanneltownsquare00001", "town-square", "Town Square", 'O', "", false},
-        {"fakechanneldmalicebot00001", "fakealice00000000000000001__fakebotuser000000000000001", "", 'D', "", true},
+        {"fakechanneldmalicebot00001", "fakealice00000000000000001__fakebotuser000000000000001", "", 'D', "",
+         true},
     };
 
     /// The fake's clock for create_at/update_at/edit_at/delete_at (ms since the epoch). Each
@@ -282,14 +286,14 @@ struct websocket_connection {
     /// The Mattermost connection id this socket serves (fresh or resumed); empty until
     /// authenticated.
     std::string connection_id;
-    bool resumed = false;    ///< resumed `requested_connection_id` (no hello)
-    bool hello_sent = false; ///< a NEW hello was written on this socket (not a replayed one)
-    std::size_t replayed = 0; ///< events replayed from the queue on resume
-    std::int64_t first_seq = -1; ///< seq of the first event written on this socket
-    std::int64_t last_seq = -1;  ///< seq of the last event written on this socket
-    std::size_t events_sent = 0; ///< event frames written (replays included)
+    bool resumed = false;           ///< resumed `requested_connection_id` (no hello)
+    bool hello_sent = false;        ///< a NEW hello was written on this socket (not a replayed one)
+    std::size_t replayed = 0;       ///< events replayed from the queue on resume
+    std::int64_t first_seq = -1;    ///< seq of the first event written on this socket
+    std::int64_t last_seq = -1;     ///< seq of the last event written on this socket
+    std::size_t events_sent = 0;    ///< event frames written (replays included)
     std::size_t responses_sent = 0; ///< seq_reply frames written
-    std::size_t pings_sent = 0;  ///< websocket pings written by the fake (pongs are not visible)
+    std::size_t pings_sent = 0;     ///< websocket pings written by the fake (pongs are not visible)
     std::size_t frames_received = 0;
     std::string refusal; ///< why it was refused ("invalid token", "sequence_number missing", ...)
     steady_time opened_at{};
@@ -303,12 +307,12 @@ struct websocket_connection {
 };
 
 /// A frame the client sent, in arrival order.
-struct client_frame {
+struct mattermost_client_frame {
     std::size_t socket = 0;
     std::string data;
     bool valid_json = false;
-    std::string action;     ///< "" if none
-    std::int64_t seq = 0;   ///< the request's `seq` (0 if absent)
+    std::string action;   ///< "" if none
+    std::int64_t seq = 0; ///< the request's `seq` (0 if absent)
     steady_time received_at{};
 };
 
@@ -349,8 +353,8 @@ struct response_url_call {
 struct command_invocation {
     std::string command = "/incident"; ///< with the leading '/'
     std::string text;
-    std::string channel_id;   ///< default: the first channel (incident_channel())
-    std::string user_id;      ///< default: alice
+    std::string channel_id; ///< default: the first channel (incident_channel())
+    std::string user_id;    ///< default: alice
     /// Default: the url the adapter registered for this trigger (POST /api/v4/commands) or
     /// register_command() stored. "http://127.0.0.1:<port>/..." or "https://localhost:<port>/..."
     /// (the test CA is trusted).
@@ -417,7 +421,7 @@ using rest_handler = std::function<rest_reply(rest_call const&)>;
 /// the fake. Sending functions wait until the frame is written (bounded) and throw
 /// std::runtime_error if the socket is not open (closed, dropped, stalled) or the write fails.
 class mattermost_socket {
-public:
+  public:
     std::size_t number() const noexcept { return number_; }
     /// A snapshot; throws if no such socket exists.
     websocket_connection info() const;
@@ -433,7 +437,8 @@ public:
     /// read limit by default (1 MiB in bot/net).
     void send_oversized(std::size_t bytes = 2u << 20);
     /// Sends an event to this socket's connection only, with the next seq (kept for resume).
-    void send_event(std::string type, nlohmann::json data, nlohmann::json broadcast = mattermost::broadcast());
+    void send_event(std::string type, nlohmann::json data,
+                    nlohmann::json broadcast = mattermost::broadcast());
     /// Leaves `gap` seq numbers out, then sends a `status_change` event to this socket's
     /// connection: the client sees a seq gap (and should close 4001 and reconnect; resuming at
     /// the missing seq then gets a new connection id).
@@ -448,10 +453,13 @@ public:
     /// (wait_closed() waits for the end).
     void close(std::uint16_t code = 1000, std::string reason = {});
 
-private:
+  private:
     friend class fake_mattermost;
-    mattermost_socket(std::shared_ptr<detail::mm_state> st, std::size_t number) : st_(std::move(st)), number_(number) {}
-    std::shared_ptr<detail::mm_state> st_;
+    mattermost_socket(std::shared_ptr<mm_detail::mm_state> st, std::size_t number)
+        : st_(std::move(st)), number_(number)
+    {
+    }
+    std::shared_ptr<mm_detail::mm_state> st_;
     std::size_t number_ = 0;
 };
 
@@ -473,7 +481,7 @@ struct post_args {
 /// The fake Mattermost. Not copyable or movable; destroying it closes every connection (stalled
 /// ones included) and joins its thread.
 class fake_mattermost {
-public:
+  public:
     explicit fake_mattermost(fake_mattermost_options options = {});
     ~fake_mattermost();
     fake_mattermost(fake_mattermost const&) = delete;
@@ -493,7 +501,7 @@ public:
     test::test_server& server() noexcept;
 
     /// Shorthands for the default tables.
-    std::string const& bot() const noexcept;             ///< the bot's user id
+    std::string const& bot() const noexcept;              ///< the bot's user id
     std::string const& incident_channel() const noexcept; ///< options().channels[0].id
     std::string alice() const;                            ///< the id of user "alice"
     std::string bob() const;                              ///< the id of user "bob"
@@ -562,9 +570,10 @@ public:
     /// Connection ids the fake would resume now.
     std::vector<std::string> live_connection_ids() const;
     /// Every frame clients sent, in order.
-    std::vector<client_frame> client_frames() const;
+    std::vector<mattermost_client_frame> client_frames() const;
     /// Waits until at least `n` frames with `action` arrived ("" counts every frame).
-    bool wait_for_client_frames(std::string_view action, std::size_t n, std::chrono::milliseconds timeout = 5s) const;
+    bool wait_for_client_frames(std::string_view action, std::size_t n,
+                                std::chrono::milliseconds timeout = 5s) const;
     /// Every event generated, per connection id, in order.
     std::vector<sent_event> events() const;
 
@@ -573,15 +582,18 @@ public:
     /// Every REST request in arrival order; only those to `path` if given.
     std::vector<rest_call> requests(std::string_view path = {}) const;
     /// Waits until at least `n` requests to `path` were answered (or stalled/dropped).
-    bool wait_for_requests(std::string_view path, std::size_t n, std::chrono::milliseconds timeout = 5s) const;
+    bool wait_for_requests(std::string_view path, std::size_t n,
+                           std::chrono::milliseconds timeout = 5s) const;
     /// Every post in `channel_id` (all if empty), in creation order, whoever made it.
     std::vector<mattermost_post> posts(std::string_view channel_id = {}) const;
     /// Posts the adapter made through REST (post_origin::rest), in arrival order.
     std::vector<mattermost_post> bot_posts(std::string_view channel_id = {}) const;
     /// Waits until `channel_id` has at least `n` posts of any origin.
-    bool wait_for_posts(std::string_view channel_id, std::size_t n, std::chrono::milliseconds timeout = 5s) const;
+    bool wait_for_posts(std::string_view channel_id, std::size_t n,
+                        std::chrono::milliseconds timeout = 5s) const;
     /// Waits until the adapter made at least `n` REST posts in `channel_id` (any if empty).
-    bool wait_for_bot_posts(std::string_view channel_id, std::size_t n, std::chrono::milliseconds timeout = 5s) const;
+    bool wait_for_bot_posts(std::string_view channel_id, std::size_t n,
+                            std::chrono::milliseconds timeout = 5s) const;
     /// The post with `id`, as stored now.
     std::optional<mattermost_post> post(std::string_view id) const;
     /// Every POST /api/v4/posts that reached the handler, refused ones included.
@@ -605,7 +617,8 @@ public:
 
     /// HTTP 429, `X-Ratelimit-Limit: <limit>`, `-Remaining: 0`, `-Reset: <reset s>`, body
     /// "limit exceeded\n".
-    void rate_limit_next(std::string path, std::size_t n, std::chrono::seconds reset = 1s, std::size_t limit = 101);
+    void rate_limit_next(std::string path, std::size_t n, std::chrono::seconds reset = 1s,
+                         std::size_t limit = 101);
     /// HTTP `status` with `body`; an empty body becomes an AppError
     /// `{"id":"app.fake.scripted_error",…,"status_code":status}`.
     void fail_next(std::string path, std::size_t n, unsigned status, std::string body = {});
@@ -638,8 +651,8 @@ public:
     /// Every invocation's result so far, in completion order.
     std::vector<command_result> command_results() const;
 
-private:
-    std::shared_ptr<detail::mm_state> st_;
+  private:
+    std::shared_ptr<mm_detail::mm_state> st_;
     std::unique_ptr<test::test_server> server_;
 };
 

@@ -15,9 +15,15 @@ bool is_ascii_alnum(char c) noexcept
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-bool is_name_char(char c) noexcept { return is_ascii_alnum(c) || c == '.' || c == '-' || c == '_'; }
+bool is_name_char(char c) noexcept
+{
+    return is_ascii_alnum(c) || c == '.' || c == '-' || c == '_';
+}
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) noexcept
+{
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 int hex_value(char c) noexcept
 {
@@ -36,9 +42,12 @@ std::vector<std::string> sigil_mentions(std::string_view text, char sigil)
         if (i > 0 && is_name_char(text[i - 1])) continue;
         std::size_t j = i + 1;
         std::string name;
-        while (j < text.size() && is_name_char(text[j])) name.push_back(lower(text[j++]));
-        while (!name.empty() && name.back() == '.') name.pop_back();
-        if (!name.empty() && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
+        while (j < text.size() && is_name_char(text[j]))
+            name.push_back(lower(text[j++]));
+        while (!name.empty() && name.back() == '.')
+            name.pop_back();
+        if (!name.empty() && std::find(out.begin(), out.end(), name) == out.end())
+            out.push_back(std::move(name));
         i = j > i ? j - 1 : i;
     }
     return out;
@@ -53,9 +62,8 @@ bool is_valid_id(std::string_view id) noexcept
 
 std::size_t rune_count(std::string_view utf8) noexcept
 {
-    return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0u) != 0x80u;
-    }));
+    return static_cast<std::size_t>(std::count_if(
+        utf8.begin(), utf8.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0u) != 0x80u; }));
 }
 
 std::string query_escape(std::string_view s)
@@ -124,9 +132,15 @@ std::optional<std::string> query_param(std::string_view target, std::string_view
     return std::nullopt;
 }
 
-std::vector<std::string> at_mentions(std::string_view text) { return sigil_mentions(text, '@'); }
+std::vector<std::string> at_mentions(std::string_view text)
+{
+    return sigil_mentions(text, '@');
+}
 
-std::vector<std::string> tilde_mentions(std::string_view text) { return sigil_mentions(text, '~'); }
+std::vector<std::string> tilde_mentions(std::string_view text)
+{
+    return sigil_mentions(text, '~');
+}
 
 json post_json(mattermost_post const& p)
 {
@@ -153,20 +167,21 @@ json post_json(mattermost_post const& p)
 
 json user_json(mattermost_user const& u, std::int64_t create_at)
 {
-    json j = {{"id", u.id},
-              {"create_at", create_at},
-              {"update_at", create_at},
-              {"delete_at", 0},
-              {"username", u.username},
-              {"auth_service", ""},
-              {"nickname", u.nickname},
-              {"first_name", u.first_name},
-              {"last_name", u.last_name},
-              {"position", ""},
-              {"roles", "system_user"},
-              {"locale", "en"},
-              {"timezone", {{"automaticTimezone", ""}, {"manualTimezone", ""}, {"useAutomaticTimezone", "true"}}},
-              {"disable_welcome_email", false}};
+    json j = {
+        {"id", u.id},
+        {"create_at", create_at},
+        {"update_at", create_at},
+        {"delete_at", 0},
+        {"username", u.username},
+        {"auth_service", ""},
+        {"nickname", u.nickname},
+        {"first_name", u.first_name},
+        {"last_name", u.last_name},
+        {"position", ""},
+        {"roles", "system_user"},
+        {"locale", "en"},
+        {"timezone", {{"automaticTimezone", ""}, {"manualTimezone", ""}, {"useAutomaticTimezone", "true"}}},
+        {"disable_welcome_email", false}};
     if (u.is_bot) {
         j["is_bot"] = true;
         j["bot_description"] = "";
@@ -194,7 +209,8 @@ json channel_json(mattermost_channel const& c, std::string const& team_id, std::
             {"shared", false}};
 }
 
-json team_json(std::string_view id, std::string_view name, std::string_view display_name, std::int64_t create_at)
+json team_json(std::string_view id, std::string_view name, std::string_view display_name,
+               std::int64_t create_at)
 {
     return {{"id", id},
             {"create_at", create_at},
@@ -216,14 +232,9 @@ json team_json(std::string_view id, std::string_view name, std::string_view disp
 
 json reaction_json(mattermost_reaction const& r)
 {
-    return {{"user_id", r.user_id},
-            {"post_id", r.post_id},
-            {"emoji_name", r.emoji_name},
-            {"create_at", r.create_at},
-            {"update_at", r.create_at},
-            {"delete_at", 0},
-            {"remote_id", ""},
-            {"channel_id", r.channel_id}};
+    return {{"user_id", r.user_id},     {"post_id", r.post_id},      {"emoji_name", r.emoji_name},
+            {"create_at", r.create_at}, {"update_at", r.create_at},  {"delete_at", 0},
+            {"remote_id", ""},          {"channel_id", r.channel_id}};
 }
 
 json command_json(registered_command const& c)
@@ -248,8 +259,8 @@ json command_json(registered_command const& c)
             {"plugin_id", ""}};
 }
 
-json app_error(std::string_view id, std::string_view message, unsigned status_code, std::string_view request_id,
-               std::string_view detailed_error)
+json app_error(std::string_view id, std::string_view message, unsigned status_code,
+               std::string_view request_id, std::string_view detailed_error)
 {
     return {{"id", id},
             {"message", message},
@@ -261,12 +272,8 @@ json app_error(std::string_view id, std::string_view message, unsigned status_co
 
 json broadcast(std::string_view user_id, std::string_view channel_id, std::string_view team_id)
 {
-    return {{"omit_users", nullptr},
-            {"user_id", user_id},
-            {"channel_id", channel_id},
-            {"team_id", team_id},
-            {"connection_id", ""},
-            {"omit_connection_id", ""}};
+    return {{"omit_users", nullptr}, {"user_id", user_id},  {"channel_id", channel_id},
+            {"team_id", team_id},    {"connection_id", ""}, {"omit_connection_id", ""}};
 }
 
 json event(std::string_view type, json data, json bc)
@@ -274,12 +281,13 @@ json event(std::string_view type, json data, json bc)
     return {{"event", type}, {"data", std::move(data)}, {"broadcast", std::move(bc)}};
 }
 
-json hello_event(std::string_view connection_id, std::string_view server_version, std::string_view bot_user_id,
-                 std::string_view hostname)
+json hello_event(std::string_view connection_id, std::string_view server_version,
+                 std::string_view bot_user_id, std::string_view hostname)
 {
-    return event("hello",
-                 {{"connection_id", connection_id}, {"server_version", server_version}, {"server_hostname", hostname}},
-                 broadcast(bot_user_id));
+    return event(
+        "hello",
+        {{"connection_id", connection_id}, {"server_version", server_version}, {"server_hostname", hostname}},
+        broadcast(bot_user_id));
 }
 
 json posted_event(mattermost_post const& p, posted_context const& ctx)
@@ -302,7 +310,8 @@ json post_edited_event(mattermost_post const& p)
 
 json post_deleted_event(mattermost_post const& p, std::string_view deleted_by)
 {
-    return event("post_deleted", {{"post", post_json(p).dump()}, {"delete_by", deleted_by}}, broadcast({}, p.channel_id));
+    return event("post_deleted", {{"post", post_json(p).dump()}, {"delete_by", deleted_by}},
+                 broadcast({}, p.channel_id));
 }
 
 json reaction_event(bool added, mattermost_reaction const& r)
@@ -326,9 +335,9 @@ json fail_response(std::int64_t seq_reply, json error)
 std::vector<std::pair<std::string, std::string>> command_form::fields() const
 {
     std::vector<std::pair<std::string, std::string>> out = {
-        {"token", token},         {"team_id", team_id},     {"team_domain", team_domain},
+        {"token", token},           {"team_id", team_id},           {"team_domain", team_domain},
         {"channel_id", channel_id}, {"channel_name", channel_name}, {"user_id", user_id},
-        {"user_name", user_name}, {"command", command},     {"text", text},
+        {"user_name", user_name},   {"command", command},           {"text", text},
         {"trigger_id", trigger_id}, {"response_url", response_url},
     };
     for (auto const& [name, id] : user_mentions) {

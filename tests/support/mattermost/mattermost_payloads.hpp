@@ -81,7 +81,7 @@ struct mattermost_reaction {
 /// A slash command as registered (POST /api/v4/commands or fake_mattermost::register_command).
 struct registered_command {
     std::string id;
-    std::string token; ///< 26 characters; sent with every invocation
+    std::string token;   ///< 26 characters; sent with every invocation
     std::string trigger; ///< lower-case, without '/'
     std::string url;
     std::string method = "P"; ///< "P" (form body) or "G" (query string)
@@ -162,7 +162,8 @@ nlohmann::json app_error(std::string_view id, std::string_view message, unsigned
 // ---- Websocket frames -----------------------------------------------------------------------
 
 /// `broadcast` of an event: omit_users null, the other fields strings (empty if not given).
-nlohmann::json broadcast(std::string_view user_id = {}, std::string_view channel_id = {}, std::string_view team_id = {});
+nlohmann::json broadcast(std::string_view user_id = {}, std::string_view channel_id = {},
+                         std::string_view team_id = {});
 
 /// An event frame without its `seq` (the fake adds it per connection):
 /// {"event": type, "data": data, "broadcast": broadcast}.
@@ -175,8 +176,8 @@ nlohmann::json hello_event(std::string_view connection_id, std::string_view serv
 /// What `posted` needs besides the post itself.
 struct posted_context {
     mattermost_channel channel;
-    std::string team_id;      ///< data.team_id (empty for direct/group channels)
-    std::string sender_name;  ///< "@alice"
+    std::string team_id;               ///< data.team_id (empty for direct/group channels)
+    std::string sender_name;           ///< "@alice"
     std::vector<std::string> mentions; ///< user ids; data.mentions only when not empty
     bool set_online = true;
 };

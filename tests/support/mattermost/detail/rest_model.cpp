@@ -6,7 +6,7 @@
 #include <charconv>
 #include <stdexcept>
 
-namespace coolhead::testing::detail {
+namespace coolhead::testing::mm_detail {
 
 using nlohmann::json;
 namespace mm = coolhead::testing::mattermost;
@@ -16,9 +16,10 @@ namespace {
 // Triggers of Mattermost's built-in commands (mm `app/slashcommands/`): registering one answers
 // duplicate_trigger.
 constexpr std::array<std::string_view, 28> builtin_triggers = {
-    "away",   "code",  "collapse", "dnd",      "echo",   "expand", "groupmsg", "header",   "help",   "invite",
-    "invite_people", "join", "kick", "leave", "logout", "me", "msg", "mute", "offline", "online",
-    "open",   "purpose", "remove", "rename",  "search", "settings", "shortcuts", "shrug",
+    "away",    "code",   "collapse", "dnd",           "echo",     "expand",    "groupmsg",
+    "header",  "help",   "invite",   "invite_people", "join",     "kick",      "leave",
+    "logout",  "me",     "msg",      "mute",          "offline",  "online",    "open",
+    "purpose", "remove", "rename",   "search",        "settings", "shortcuts", "shrug",
 };
 
 constexpr std::size_t trigger_max = 128;
@@ -49,7 +50,10 @@ std::string lower(std::string s)
     return s;
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool starts_with(std::string_view s, std::string_view prefix)
+{
+    return s.substr(0, prefix.size()) == prefix;
+}
 
 std::optional<std::int64_t> to_int(std::string_view s)
 {
@@ -68,17 +72,14 @@ json post_list(std::vector<mattermost_post const*> const& list)
         order.push_back(p->id);
         posts[p->id] = mm::post_json(*p);
     }
-    return {{"order", std::move(order)},
-            {"posts", std::move(posts)},
-            {"next_post_id", ""},
-            {"prev_post_id", ""},
-            {"has_next", false},
-            {"first_inaccessible_post_time", 0}};
+    return {{"order", std::move(order)}, {"posts", std::move(posts)}, {"next_post_id", ""},
+            {"prev_post_id", ""},        {"has_next", false},         {"first_inaccessible_post_time", 0}};
 }
 
 } // namespace
 
-rest_result error_result(unsigned status, std::string_view id, std::string_view message, std::string const& request_id)
+rest_result error_result(unsigned status, std::string_view id, std::string_view message,
+                         std::string const& request_id)
 {
     rest_result r;
     r.status = status;
@@ -89,14 +90,14 @@ rest_result error_result(unsigned status, std::string_view id, std::string_view 
 
 rest_result session_expired(std::string const& request_id)
 {
-    return error_result(401, "api.context.session_expired.app_error", "Invalid or expired session, please login again.",
-                        request_id);
+    return error_result(401, "api.context.session_expired.app_error",
+                        "Invalid or expired session, please login again.", request_id);
 }
 
 rest_result permission_denied(std::string const& request_id)
 {
-    return error_result(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.",
-                        request_id);
+    return error_result(403, "api.context.permissions.app_error",
+                        "You do not have the appropriate permissions.", request_id);
 }
 
 auth_check check_bearer(std::optional<std::string_view> authorization, std::string const& expected)
@@ -110,17 +111,21 @@ auth_check check_bearer(std::optional<std::string_view> authorization, std::stri
 }
 
 rest_model::rest_model(fake_mattermost_options const& o)
-    : options(o), can_manage_slash_commands(o.can_manage_slash_commands), clock(o.start_time_ms), rng(o.id_seed)
+    : options(o), can_manage_slash_commands(o.can_manage_slash_commands), clock(o.start_time_ms),
+      rng(o.id_seed)
 {
-    for (auto const& u : o.users) users.insert_or_assign(u.id, u);
-    for (auto const& c : o.channels) add_channel(c);
+    for (auto const& u : o.users)
+        users.insert_or_assign(u.id, u);
+    for (auto const& c : o.channels)
+        add_channel(c);
 }
 
 std::string rest_model::new_id()
 {
     std::string id(26, 'y');
     std::uniform_int_distribution<std::size_t> pick(0, mm::id_alphabet.size() - 1);
-    for (auto& c : id) c = mm::id_alphabet[pick(rng)];
+    for (auto& c : id)
+        c = mm::id_alphabet[pick(rng)];
     return id;
 }
 
@@ -165,7 +170,8 @@ mattermost_post* rest_model::post(std::string_view id)
 
 registered_command const* rest_model::command_by_trigger(std::string_view trigger) const
 {
-    auto it = std::find_if(commands.begin(), commands.end(), [&](auto const& c) { return c.trigger == trigger; });
+    auto it =
+        std::find_if(commands.begin(), commands.end(), [&](auto const& c) { return c.trigger == trigger; });
     return it == commands.end() ? nullptr : &*it;
 }
 
@@ -212,8 +218,11 @@ mm::posted_context rest_model::posted_context_for(mattermost_post const& p,
     ctx.channel.id = p.channel_id;
     ctx.team_id = team_of(ctx.channel);
     auto const* sender = user(p.user_id);
-    ctx.sender_name = !sender_name.empty() ? std::move(sender_name) : sender ? "@" + sender->username : std::string{};
-    if (ctx.channel.display_name.empty() && ctx.channel.type == 'D') ctx.channel.display_name = ctx.sender_name;
+    ctx.sender_name = !sender_name.empty() ? std::move(sender_name)
+                      : sender             ? "@" + sender->username
+                                           : std::string{};
+    if (ctx.channel.display_name.empty() && ctx.channel.type == 'D')
+        ctx.channel.display_name = ctx.sender_name;
     if (mentions) {
         ctx.mentions = std::move(*mentions);
     } else {
@@ -228,7 +237,8 @@ mm::posted_context rest_model::posted_context_for(mattermost_post const& p,
     return ctx;
 }
 
-registered_command const& rest_model::register_command(std::string trigger, std::string url, std::string creator)
+registered_command const& rest_model::register_command(std::string trigger, std::string url,
+                                                       std::string creator)
 {
     registered_command c;
     c.id = new_id();
@@ -238,7 +248,8 @@ registered_command const& rest_model::register_command(std::string trigger, std:
     c.team_id = options.team_id;
     c.creator_id = std::move(creator);
     c.create_at = stamp();
-    auto it = std::find_if(commands.begin(), commands.end(), [&](auto const& x) { return x.trigger == c.trigger; });
+    auto it =
+        std::find_if(commands.begin(), commands.end(), [&](auto const& x) { return x.trigger == c.trigger; });
     if (it != commands.end()) {
         *it = std::move(c);
         return *it;
@@ -251,7 +262,8 @@ rest_result rest_model::get_me(std::string const& request_id)
 {
     ++me_lookups;
     auto const* u = user(options.bot_user_id);
-    if (!u) return error_result(404, "app.user.missing_account.const", "Unable to find the user.", request_id);
+    if (!u)
+        return error_result(404, "app.user.missing_account.const", "Unable to find the user.", request_id);
     rest_result r;
     r.body = mm::user_json(*u, options.start_time_ms);
     return r;
@@ -261,7 +273,8 @@ rest_result rest_model::get_user(std::string_view id, std::string const& request
 {
     ++user_lookups[std::string(id)];
     auto const* u = user(id);
-    if (!u) return error_result(404, "app.user.missing_account.const", "Unable to find the user.", request_id);
+    if (!u)
+        return error_result(404, "app.user.missing_account.const", "Unable to find the user.", request_id);
     rest_result r;
     r.body = mm::user_json(*u, options.start_time_ms);
     return r;
@@ -293,7 +306,8 @@ rest_result rest_model::get_team(std::string_view key, bool by_name, std::string
                        : permission_denied(request_id);
     }
     rest_result r;
-    r.body = mm::team_json(options.team_id, options.team_name, options.team_display_name, options.start_time_ms);
+    r.body =
+        mm::team_json(options.team_id, options.team_name, options.team_display_name, options.start_time_ms);
     return r;
 }
 
@@ -323,8 +337,8 @@ rest_result rest_model::create_post(std::string const& body, std::string const& 
     if (!a.root_id.empty()) {
         auto* root = post(a.root_id);
         if (!root || root->deleted() || !root->root_id.empty()) {
-            return finish(error_result(400, "api.post.create_post.root_id.app_error", "Invalid RootId parameter.",
-                                       request_id));
+            return finish(error_result(400, "api.post.create_post.root_id.app_error",
+                                       "Invalid RootId parameter.", request_id));
         }
         if (root->channel_id != a.channel_id) {
             return finish(error_result(400, "api.post.create_post.channel_root_id.app_error",
@@ -379,7 +393,8 @@ rest_result rest_model::channel_posts(std::string_view channel_id, std::string_v
         std::int64_t page = 0;
         std::int64_t per_page = default_per_page;
         if (auto v = mm::query_param(target, "page")) page = to_int(*v).value_or(0);
-        if (auto v = mm::query_param(target, "per_page")) per_page = std::clamp<std::int64_t>(to_int(*v).value_or(60), 1, 200);
+        if (auto v = mm::query_param(target, "per_page"))
+            per_page = std::clamp<std::int64_t>(to_int(*v).value_or(60), 1, 200);
         std::vector<mattermost_post const*> all;
         for (auto const& p : posts) {
             if (p.channel_id == channel_id && !p.deleted()) all.push_back(&p);
@@ -394,7 +409,8 @@ rest_result rest_model::channel_posts(std::string_view channel_id, std::string_v
         return r;
     }
     // Newest first, as Mattermost orders by CreateAt DESC.
-    std::stable_sort(list.begin(), list.end(), [](auto const* a, auto const* b) { return a->create_at > b->create_at; });
+    std::stable_sort(list.begin(), list.end(),
+                     [](auto const* a, auto const* b) { return a->create_at > b->create_at; });
     rest_result r;
     r.body = post_list(list);
     return r;
@@ -418,13 +434,15 @@ rest_result rest_model::create_command(std::string const& body, std::string cons
     auto const& q = reg.request;
     registered_command c;
     c.team_id = str(q, "team_id");
-    if (!can_manage_slash_commands || c.team_id != options.team_id) return finish(permission_denied(request_id));
+    if (!can_manage_slash_commands || c.team_id != options.team_id)
+        return finish(permission_denied(request_id));
 
     c.trigger = lower(str(q, "trigger"));
     if (command_by_trigger(c.trigger) ||
         std::find(builtin_triggers.begin(), builtin_triggers.end(), c.trigger) != builtin_triggers.end()) {
         return finish(error_result(400, "api.command.duplicate_trigger.app_error",
-                                   "This trigger word is already in use. Please choose another word.", request_id));
+                                   "This trigger word is already in use. Please choose another word.",
+                                   request_id));
     }
     c.url = str(q, "url");
     c.method = str(q, "method");
@@ -438,24 +456,28 @@ rest_result rest_model::create_command(std::string const& body, std::string cons
 
     if (c.trigger.empty() || c.trigger.size() > trigger_max || c.trigger.find('/') != std::string::npos ||
         c.trigger.find(' ') != std::string::npos) {
-        return finish(error_result(400, "model.command.is_valid.trigger.app_error", "Invalid trigger.", request_id));
+        return finish(
+            error_result(400, "model.command.is_valid.trigger.app_error", "Invalid trigger.", request_id));
     }
     if (c.url.empty() || c.url.size() > url_max) {
         return finish(error_result(400, "model.command.is_valid.url.app_error", "Invalid URL.", request_id));
     }
     if (!starts_with(c.url, "http://") && !starts_with(c.url, "https://")) {
         return finish(error_result(400, "model.command.is_valid.url_http.app_error",
-                                   "Invalid URL. Must be a valid URL and start with http:// or https://", request_id));
+                                   "Invalid URL. Must be a valid URL and start with http:// or https://",
+                                   request_id));
     }
     if (c.method != "P" && c.method != "G") {
-        return finish(error_result(400, "model.command.is_valid.method.app_error", "Invalid Method.", request_id));
+        return finish(
+            error_result(400, "model.command.is_valid.method.app_error", "Invalid Method.", request_id));
     }
     if (c.display_name.size() > display_name_max) {
-        return finish(error_result(400, "model.command.is_valid.display_name.app_error", "Invalid title.", request_id));
+        return finish(
+            error_result(400, "model.command.is_valid.display_name.app_error", "Invalid title.", request_id));
     }
     if (c.description.size() > description_max) {
-        return finish(
-            error_result(400, "model.command.is_valid.description.app_error", "Invalid description.", request_id));
+        return finish(error_result(400, "model.command.is_valid.description.app_error",
+                                   "Invalid description.", request_id));
     }
     c.id = new_id();
     c.token = new_id();
@@ -486,4 +508,4 @@ rest_result rest_model::list_commands(std::string_view target, std::string const
     return r;
 }
 
-} // namespace coolhead::testing::detail
+} // namespace coolhead::testing::mm_detail

@@ -13,13 +13,13 @@
 #include <string_view>
 #include <vector>
 
-namespace coolhead::testing::detail {
+namespace coolhead::testing::mm_detail {
 
 /// A REST answer: status, JSON body, and what it changed.
 struct rest_result {
     unsigned status = 200;
     nlohmann::json body = nlohmann::json::object();
-    std::string error_id; ///< the AppError id for errors
+    std::string error_id;     ///< the AppError id for errors
     std::string created_post; ///< id of a post this request created (to broadcast)
 };
 
@@ -63,9 +63,10 @@ struct rest_model {
     void add_channel(mattermost_channel c);
     /// The `posted` extras for `p`: mentions default to @username mentions of known users (and
     /// the bot in a direct channel), sender_name to "@<username>".
-    mattermost::posted_context posted_context_for(mattermost_post const& p,
-                                                  std::optional<std::vector<std::string>> mentions = std::nullopt,
-                                                  std::string sender_name = {}) const;
+    mattermost::posted_context
+    posted_context_for(mattermost_post const& p,
+                       std::optional<std::vector<std::string>> mentions = std::nullopt,
+                       std::string sender_name = {}) const;
     /// A registration as an admin would do it (no checks but the trigger's form).
     registered_command const& register_command(std::string trigger, std::string url, std::string creator);
 
@@ -79,13 +80,15 @@ struct rest_model {
     /// `GET /teams/{id}` (by_name false) or `GET /teams/name/{name}`.
     rest_result get_team(std::string_view key, bool by_name, std::string const& request_id);
     rest_result create_post(std::string const& body, std::string const& request_id, steady_time now);
-    rest_result channel_posts(std::string_view channel_id, std::string_view target, std::string const& request_id);
+    rest_result channel_posts(std::string_view channel_id, std::string_view target,
+                              std::string const& request_id);
     rest_result create_command(std::string const& body, std::string const& request_id);
     rest_result list_commands(std::string_view target, std::string const& request_id);
 };
 
 /// An AppError answer.
-rest_result error_result(unsigned status, std::string_view id, std::string_view message, std::string const& request_id);
+rest_result error_result(unsigned status, std::string_view id, std::string_view message,
+                         std::string const& request_id);
 
 /// `api.context.session_expired.app_error` 401, Mattermost's answer to a missing or bad token.
 rest_result session_expired(std::string const& request_id);
@@ -96,4 +99,4 @@ rest_result permission_denied(std::string const& request_id);
 /// Checks `Authorization: Bearer <expected>`.
 auth_check check_bearer(std::optional<std::string_view> authorization, std::string const& expected);
 
-} // namespace coolhead::testing::detail
+} // namespace coolhead::testing::mm_detail
