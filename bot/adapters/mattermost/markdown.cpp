@@ -348,13 +348,23 @@ void write_block(std::string& out, m::bullet_list const& l)
 {
     bool first = true;
     for (auto const& item : l.items) {
+        std::string content;
+        line_writer(content, context::block("  ")).spans(item.content);
+        std::vector<std::string> children;
+        for (auto const& child : item.children) {
+            std::string c;
+            line_writer(c, context::block("    ")).spans(child);
+            // An empty child would be a lone "-" under the item's text: a setext heading underline.
+            if (!only_blanks(c)) children.push_back(std::move(c));
+        }
+        if (only_blanks(content) && children.empty()) continue;
         if (!first) out += '\n';
         first = false;
         out += "- ";
-        line_writer(out, context::block("  ")).spans(item.content);
-        for (auto const& child : item.children) {
+        out += content;
+        for (auto const& c : children) {
             out += "\n  - ";
-            line_writer(out, context::block("    ")).spans(child);
+            out += c;
         }
     }
 }

@@ -113,7 +113,9 @@ std::string render(commands::markup::inlines const& line);
 ///   heading     level 1 `### text`, level 2 and deeper `#### text` (Mattermost's larger
 ///               headings dwarf a chat post);
 ///   paragraph   its line(s);
-///   bullet_list `- item`, children `  - child` (continuation lines indented to match);
+///   bullet_list `- item`, children `  - child` (continuation lines indented to match); empty
+///               children are left out (a lone `-` under a line underlines it into a heading),
+///               and so are items with nothing to show;
 ///   table       a GFM table: `| a | b |`, `| --- | --- |`, one `| … |` line per row, as many
 ///               columns as the widest of header and rows (missing cells empty); a table with
 ///               no columns is left out.

@@ -317,6 +317,17 @@ TEST(mattermost_markdown_blocks, bullet_list_with_nested_children)
                                 "- second");
 }
 
+TEST(mattermost_markdown_blocks, empty_list_entries_are_left_out)
+{
+    // "- text\n  - " would make "text" a heading (a setext underline of one '-').
+    m::bullet_list l;
+    l.items.push_back({{m::t("text")}, {{}, {m::u("  ")}, {m::t("child")}}});
+    l.items.push_back({{m::u(" ")}, {}});
+    l.items.push_back({{}, {{m::t("orphan child")}}});
+    EXPECT_EQ(render(doc({l})), "- text\n  - child\n- \n  - orphan child");
+    EXPECT_EQ(render(doc({m::bullet_list{{m::list_item{{m::t(" ")}, {{}}}}}})), "");
+}
+
 TEST(mattermost_markdown_blocks, line_breaks_in_user_text_stay_inside_their_block)
 {
     EXPECT_EQ(render(para({m::u("one\ntwo\r\nthree\rfour")})), "one\ntwo\nthree\nfour");
