@@ -71,7 +71,7 @@ struct slack_adapter::link {
     bool dead = false;                          ///< the reader ended
     bool refresh = false;                       ///< Slack asked for a new link (warning, refresh_requested)
     std::optional<disconnect_reason> severe;    ///< too_many_websockets, link_disabled
-    bool busy = false;                          ///< an envelope is being handled
+    std::size_t in_hand = 0;                    ///< envelopes being handled
     bool closing = false;
 
     void notify() const
@@ -148,8 +148,10 @@ asio::awaitable<void> slack_adapter::stop()
 
 // Links ----------------------------------------------------------------------------------------
 
-asio::awaitable<std::shared_ptr<slack_adapter::link>> slack_adapter::open_link(int slot, std::string& failure)
+asio::awaitable<std::shared_ptr<slack_adapter::link>> slack_adapter::open_link(int slot, std::string& failure,
+                                                                               milliseconds& retry_after)
 {
+    retry_after = milliseconds{0};
     auto r = co_await api_.open_connection();
     if (!r.transport_ok) {
         failure = "unreachable";
@@ -157,6 +159,7 @@ asio::awaitable<std::shared_ptr<slack_adapter::link>> slack_adapter::open_link(i
     }
     if (!r.status.ok) {
         failure = r.status.error;
+        if (r.rate_limited()) retry_after = r.retry_after;
         co_return nullptr;
     }
     auto opened = parse_connections_open(r.body);
@@ -228,11 +231,17 @@ asio::awaitable<void> slack_adapter::read_link(std::shared_ptr<link> l)
                 l->refresh = true;
             l->notify();
         } else if (auto* e = std::get_if<envelope>(&f)) {
-            l->busy = true;
-            co_await on_envelope(l, std::move(*e));
-            if (!*alive) co_return;
-            l->busy = false;
-            if (l->closing) l->notify();
+            // Each envelope is handled on its own, so one waiting for the store does not hold up
+            // the next: Slack's 3 s run from when it sent each, and an ack written after that is
+            // ignored (with the reply it carries). At most as many as the websocket's write queue
+            // holds, so every ack finds room.
+            auto limit = std::max<std::size_t>(options_.websocket.write_queue_capacity, 2) - 1;
+            while (l->in_hand >= limit && !l->dead) {
+                co_await pause(milliseconds{2});
+                if (!*alive) co_return;
+            }
+            ++l->in_hand;
+            asio::co_spawn(ex_, on_envelope(l, std::move(*e)), asio::detached);
         } else if (auto const* m = std::get_if<malformed>(&f)) {
             // Logged by what was wrong and its size, never its content.
             log_->warn("event=slack_frame_malformed link={} bytes={} what=\"{}\"", l->number, msg->size(),
@@ -246,10 +255,10 @@ asio::awaitable<void> slack_adapter::read_link(std::shared_ptr<link> l)
 
 asio::awaitable<void> slack_adapter::retire(std::shared_ptr<link> l)
 {
-    // Let the envelope in hand be acked on this link first, then close it properly.
+    // Let the envelopes in hand be acked on this link first, then close it properly.
     l->closing = true;
     auto deadline = std::chrono::steady_clock::now() + options_.ack_deadline + std::chrono::seconds{1};
-    while (l->busy && std::chrono::steady_clock::now() < deadline)
+    while (l->in_hand > 0 && std::chrono::steady_clock::now() < deadline)
         co_await pause(milliseconds{2});
     if (!l->dead) co_await l->ws.close(net::close_code::going_away);
     log_->info("event=slack_link_closed slot={} link={}", l->slot, l->number);
@@ -304,7 +313,8 @@ asio::awaitable<void> slack_adapter::run_slot(int slot)
                 continue;
             }
             std::string failure;
-            auto l = co_await open_link(slot, failure);
+            milliseconds retry_after{0};
+            auto l = co_await open_link(slot, failure, retry_after);
             if (!*alive) co_return;
             if (stopping_) {
                 if (l) co_await l->ws.close(net::close_code::going_away);
@@ -323,6 +333,8 @@ asio::awaitable<void> slack_adapter::run_slot(int slot)
                     alert(failure == "link_disabled" ? disconnect_reason::link_disabled
                                                      : disconnect_reason::too_many_websockets,
                           wait);
+                } else if (retry_after.count() > 0) {
+                    wait = retry_after; // ratelimited (Tier 1): Slack said how long
                 } else {
                     wait = quick.next();
                 }
@@ -341,7 +353,8 @@ asio::awaitable<void> slack_adapter::run_slot(int slot)
         if (current->refresh) {
             // Make before break: the old link keeps delivering until the new one said hello.
             std::string failure;
-            auto next = co_await open_link(slot, failure);
+            milliseconds retry_after{0};
+            auto next = co_await open_link(slot, failure, retry_after);
             if (!*alive) co_return;
             if (next) {
                 slow.reset();
@@ -372,6 +385,7 @@ void slack_adapter::ack(link& l, std::string text)
 
 asio::awaitable<void> slack_adapter::on_envelope(std::shared_ptr<link> l, envelope e)
 {
+    auto alive = alive_;
     log_->trace("event=slack_envelope link={} type={} envelope_id={} retry_attempt={}", l->number, e.raw_type,
                 e.envelope_id, e.retry_attempt);
     if (auto const* sc = std::get_if<slash_command>(&e.payload)) {
@@ -381,6 +395,9 @@ asio::awaitable<void> slack_adapter::on_envelope(std::shared_ptr<link> l, envelo
     } else {
         ack(*l, slack::ack(e.envelope_id)); // interactive and unknown envelopes: acked, not used
     }
+    if (!*alive) co_return;
+    --l->in_hand;
+    if (l->closing) l->notify();
 }
 
 struct slack_adapter::pending_reply {

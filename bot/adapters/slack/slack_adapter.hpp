@@ -85,7 +85,10 @@ class slack_adapter final : public adapters::chat_adapter {
     struct pending_reply;
 
     boost::asio::awaitable<void> run_slot(int slot);
-    boost::asio::awaitable<std::shared_ptr<link>> open_link(int slot, std::string& failure);
+    /// apps.connections.open, connect, hello. On failure: nullptr, what went wrong, and the
+    /// Retry-After when Slack rate limited the call.
+    boost::asio::awaitable<std::shared_ptr<link>> open_link(int slot, std::string& failure,
+                                                            std::chrono::milliseconds& retry_after);
     boost::asio::awaitable<void> read_link(std::shared_ptr<link> l);
     boost::asio::awaitable<void> retire(std::shared_ptr<link> l);
     boost::asio::awaitable<void> on_envelope(std::shared_ptr<link> l, envelope e);

@@ -95,6 +95,13 @@ asio::awaitable<std::string> web_api_client::user_name(std::string user_id)
             co_return name;
         }
     }
+    if (r.transport_ok && classify_error(r.status.error) == error_kind::rejected &&
+        !names_.contains(user_id)) {
+        // user_not_found and the like will not change soon: the id is the name until the entry
+        // expires, so each message from this user does not ask again.
+        names_[user_id] = {user_id, now};
+        co_return user_id;
+    }
     // Keep a stale name rather than none; else fall back to the id.
     if (auto it = names_.find(user_id); it != names_.end()) co_return it->second.name;
     co_return user_id;

@@ -53,8 +53,9 @@ class web_api_client {
     /// apps.connections.open with the app token (an empty form body, PROTOCOLS.md 1.1).
     boost::asio::awaitable<call_result> open_connection();
 
-    /// The best name of a user (users.info, cached for `ttl`); the id itself when the look-up
-    /// fails, so an inbound message is never held up by it.
+    /// The best name of a user (users.info, cached for `name_ttl`); the id itself when the
+    /// look-up fails, so an inbound message is never held up by it. A user Slack does not know
+    /// (user_not_found) is cached too, under its id.
     boost::asio::awaitable<std::string> user_name(std::string user_id);
 
     /// Remembers a name learned elsewhere (e.g. a slash command's user_name) if none is cached.

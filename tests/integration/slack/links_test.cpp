@@ -126,6 +126,19 @@ TEST(slack_links, a_rate_limited_auth_test_waits_retry_after)
     ASSERT_TRUE(h.slack.wait_for_open_connections(1));
 }
 
+// Checklist 2: apps.connections.open is Tier 1; when Slack rate limits it, the adapter waits
+// Retry-After before the next attempt.
+TEST(slack_links, a_rate_limited_connections_open_waits_retry_after)
+{
+    harness h({}, fast_fake(), false);
+    h.slack.rate_limit_next("apps.connections.open", 1, 1s);
+    ASSERT_FALSE(h.start());
+    ASSERT_TRUE(h.slack.wait_for_open_connections(1, 5s));
+    auto times = open_call_times(h.slack);
+    ASSERT_EQ(times.size(), 2u);
+    EXPECT_GE(ms_between(times[0], times[1]), 1000ms);
+}
+
 // Checklist 2 and 5: a refused app token backs off slowly (growing) with an operator line.
 TEST(slack_links, a_refused_app_token_backs_off_slowly_with_an_operator_line)
 {

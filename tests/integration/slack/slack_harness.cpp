@@ -381,6 +381,18 @@ std::string harness::trigger_of(std::string const& envelope_id) const
     return {};
 }
 
+steady_time harness::commit_time_of(std::string const& envelope_id)
+{
+    for (auto const& e : slack.sent_envelopes()) {
+        if (e.envelope_id != envelope_id) continue;
+        auto const& p = e.envelope["payload"];
+        auto id = e.type == "slash_commands" ? "slack:trg:" + p.value("trigger_id", std::string{})
+                                             : "slack:ev:" + p.value("event_id", std::string{});
+        if (auto c = committed(id)) return c->done_at;
+    }
+    return {};
+}
+
 std::string harness::ack_text(testing::ack const& a)
 {
     if (!a.payload || !a.payload->is_object()) return {};

@@ -117,6 +117,9 @@ class harness {
 
     /// The trigger_id of a slash command envelope the fake sent.
     std::string trigger_of(std::string const& envelope_id) const;
+    /// When the app's commit of the slash command `envelope_id` (its trigger_id) or of the
+    /// events_api envelope (its event_id) came back committed; the epoch if it did not.
+    steady_time commit_time_of(std::string const& envelope_id);
     /// The ack of `envelope_id`'s payload text ("" if none).
     static std::string ack_text(testing::ack const& a);
 
