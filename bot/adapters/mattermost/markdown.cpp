@@ -159,12 +159,12 @@ class line_writer {
     /// Strong or emphasised text on one line; spaces at its ends go outside the markers.
     void styled(std::string_view value, std::string_view marker)
     {
-        auto first = value.find_first_not_of(' ');
+        auto first = value.find_first_not_of(" \t");
         if (first == std::string_view::npos) {
             escaped(value); // nothing to style; CommonMark would not style "** **" anyway
             return;
         }
-        auto last = value.find_last_not_of(' ');
+        auto last = value.find_last_not_of(" \t");
         escaped(value.substr(0, first));
         raw(marker);
         words(value.substr(first, last + 1 - first));

@@ -39,7 +39,9 @@
 /// the longest backtick run inside (CommonMark), padded with a space when the content starts
 /// or ends with a backtick, and in a table cell `|` is written `\|` (GFM splits cells first).
 /// A code span never directly follows another one (a space goes between), because two fences
-/// of different lengths side by side can cancel each other out. No code span is longer than
+/// of different lengths side by side can cancel each other out. A span that starts a line with
+/// a fence of three backticks or more does not open a fenced code block: the rest of its line
+/// holds backticks, which a fence's info string may not (CommonMark 4.5; mm fenced_code.go). No code span is longer than
 /// max_code_span_runes: longer content becomes several spans, cut at a space if one fits.
 ///
 /// What clients still do with escaped text, and why it is accepted: a bare URL (or `www.…`)

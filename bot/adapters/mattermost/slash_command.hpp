@@ -106,9 +106,10 @@ std::string command_response(std::string_view text, bool in_channel);
 
 /// The same for a reply that takes several posts: the first chunk as `text`, the others as
 /// `extra_responses` (each with the same response_type and skip_slack_parsing), which the server
-/// posts in order (mm model/command_response.go; unverified against a running server). This
-/// is how an ephemeral reply longer than one post reaches its user. No chunks: an ephemeral
-/// response with empty text.
+/// posts in order, each honouring its own skip_slack_parsing (mm app/command.go
+/// HandleCommandResponse → HandleCommandResponsePost; read in the source, not tried against a
+/// running server). This is how an ephemeral reply longer than one post reaches its user. No
+/// chunks: an ephemeral response with empty text.
 std::string command_response(std::span<std::string const> chunks, bool in_channel);
 
 /// command_response(chunks, to == everyone): the reply's visibility decides the response type.

@@ -249,6 +249,7 @@ TEST(mattermost_markdown_styles, spaces_at_the_ends_of_a_styled_run_go_outside_t
     EXPECT_EQ(render(para({m::t("a"), m::strong("   "), m::t("c")})), "a   c");
     EXPECT_EQ(render(para({m::t("a"), m::em(""), m::t("c")})), "ac");
     EXPECT_EQ(render(para({m::strong("two\nlines")})), "**two lines**");
+    EXPECT_EQ(render(para({m::t("a"), m::em("\tb\t"), m::t("c")})), "a\t_b_\tc");
 }
 
 TEST(mattermost_markdown_people, only_a_person_with_notify_and_a_username_is_pinged)
