@@ -89,6 +89,7 @@ slack_adapter::slack_adapter(asio::any_io_executor ex, asio::ssl::context& tls, 
 {
     options_.connections = std::clamp(options_.connections, 1, 10);
     links_.resize(static_cast<std::size_t>(options_.connections));
+    signals_.resize(links_.size());
 }
 
 slack_adapter::~slack_adapter()
@@ -137,8 +138,8 @@ asio::awaitable<boost::system::error_code> slack_adapter::start()
 asio::awaitable<void> slack_adapter::stop()
 {
     stopping_ = true;
-    for (auto const& l : links_)
-        if (l) l->notify();
+    for (auto const& signal : signals_) // wakes slots waiting for a link or a back-off
+        if (signal) signal->cancel();
     auto deadline = std::chrono::steady_clock::now() + options_.ack_deadline + std::chrono::seconds{3};
     while (slots_running_ > 0 && std::chrono::steady_clock::now() < deadline)
         co_await pause(milliseconds{5});
@@ -271,6 +272,7 @@ asio::awaitable<void> slack_adapter::run_slot(int slot)
     net::backoff quick(options_.backoff, options_.random);
     net::backoff slow(options_.slow_backoff, options_.random);
     auto signal = std::make_shared<asio::steady_timer>(ex_);
+    signals_[static_cast<std::size_t>(slot)] = signal;
     auto& current = links_[static_cast<std::size_t>(slot)];
     auto start_reading = [&](std::shared_ptr<link> l) {
         l->signal = signal;
@@ -301,7 +303,8 @@ asio::awaitable<void> slack_adapter::run_slot(int slot)
             auto old = current;
             current = nullptr;
             co_await retire(old);
-            co_await wait_on(*signal, wait);
+            if (!*alive) co_return;
+            if (!stopping_) co_await wait_on(*signal, wait);
             continue;
         }
         if (!current || current->dead) {

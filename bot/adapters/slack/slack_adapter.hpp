@@ -9,6 +9,8 @@
 ///   dropped link reconnects with jittered exponential back-off.
 /// - Every envelope is acked; an envelope whose work must be stored is acked only after the
 ///   app stored it, within the ack deadline, and a slash command's reply travels in the ack.
+///   Envelopes are handled side by side (a few per link), so one waiting for the store does
+///   not hold up the next past Slack's 3 s.
 ///   Events that could not be stored are not acked, so Slack delivers them again; redeliveries
 ///   are recognised by the app (event_id / trigger_id) and change nothing.
 /// - Messages that are not an immediate reply go through a per-channel ordered, paced outbox
@@ -29,6 +31,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <deque>
 #include <functional>
@@ -119,6 +122,8 @@ class slack_adapter final : public adapters::chat_adapter {
     bool stopping_ = false;
     std::size_t links_opened_ = 0;
     std::vector<std::shared_ptr<link>> links_; ///< current link per slot (nullptr while reconnecting)
+    /// Per slot: cancelled when its link changes or the adapter stops.
+    std::vector<std::shared_ptr<boost::asio::steady_timer>> signals_;
     std::size_t slots_running_ = 0;
     struct seen {
         std::string user;

@@ -394,4 +394,21 @@ TEST(slack_links, stop_closes_every_link_going_away)
     EXPECT_EQ(h.slack.connections_opened(), 2u) << "no reconnect after stop";
 }
 
+// stop() during a reconnect back-off does not sit out the back-off (SIGTERM has a grace
+// period) and opens nothing more.
+TEST(slack_links, stop_during_a_back_off_returns_at_once)
+{
+    tuning t;
+    t.slow_initial = 10s;
+    harness h(t, fast_fake(), false);
+    h.slack.fail_next("apps.connections.open", 1, "invalid_auth");
+    ASSERT_FALSE(h.start());
+    ASSERT_TRUE(h.wait_for_log("event=slack_connect_failed"));
+    auto before = std::chrono::steady_clock::now();
+    h.stop();
+    EXPECT_LT(ms_between(before, std::chrono::steady_clock::now()), 1000ms);
+    EXPECT_EQ(h.slack.call_count("apps.connections.open"), 1u);
+    EXPECT_EQ(h.slack.connections_opened(), 0u);
+}
+
 } // namespace coolhead::slack_it
