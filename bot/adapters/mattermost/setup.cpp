@@ -72,7 +72,9 @@ asio::awaitable<setup_result> register_commands(asio::any_io_executor ex, asio::
                                                 log::logger_ptr log)
 {
     setup_result out;
-    net::https_client client(ex, tls, request.server);
+    // A named options object: GCC 12 miscompiles defaulted aggregate arguments in coroutines.
+    net::https_client_options http;
+    net::https_client client(ex, tls, request.server, http);
     log::secret bearer("Bearer " + request.token.reveal());
 
     // The team: an id as given, or looked up by name.
