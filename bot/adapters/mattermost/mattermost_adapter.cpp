@@ -177,7 +177,7 @@ asio::awaitable<send_outcome> mattermost_adapter::send(std::string const& channe
 
 asio::awaitable<boost::system::error_code> mattermost_adapter::start()
 {
-    net::backoff b(options_.backoff, options_.random);
+    auto b = options_.random ? net::backoff(options_.backoff, options_.random) : net::backoff(options_.backoff);
     for (int attempt = 1;; ++attempt) {
         auto r = co_await rest(lookups_, net::http_method::get, std::string(users_me_path), {});
         if (r.transport_ok && r.status == 200) {
@@ -246,7 +246,8 @@ asio::awaitable<void> mattermost_adapter::run_socket()
 {
     auto alive = alive_;
     socket_running_ = true;
-    net::backoff b(options_.backoff, options_.random);
+    // Without an injected source, real jitter (net::backoff's own engine).
+    auto b = options_.random ? net::backoff(options_.backoff, options_.random) : net::backoff(options_.backoff);
     std::optional<int> last_close;
     auto scheme = options_.server.tls() ? std::string("wss://") : std::string("ws://");
     while (*alive && !stopping_) {
@@ -266,6 +267,9 @@ asio::awaitable<void> mattermost_adapter::run_socket()
             continue;
         }
         ++connections_opened_;
+        // Up again (a resume sends no hello): the next drop starts the back-off from its first
+        // step, as the official client does on open.
+        b.reset();
         socket_.emplace(std::move(*ws));
         last_close = 1006;
         for (;;) {
@@ -337,7 +341,23 @@ void mattermost_adapter::saw_channel(std::string const& channel, std::int64_t at
 
 asio::awaitable<void> mattermost_adapter::deliver(adapters::inbound in)
 {
-    auto h = co_await app_.handle(std::move(in));
+    // Mattermost never sends an event again, so an event the store could not take is handed to
+    // the app again here (a few times) rather than lost.
+    auto alive = alive_;
+    adapters::handled h;
+    for (int attempt = 1;; ++attempt) {
+        auto copy = in;
+        h = co_await app_.handle(std::move(copy));
+        if (!*alive) co_return;
+        if (h.result != adapters::handled::status::not_recorded || attempt >= options_.event_attempts) break;
+        log_->warn("event=mattermost_event_retry delivery={} attempt={}", in.delivery_id, attempt);
+        asio::steady_timer t(ex_, options_.event_retry_wait * attempt);
+        co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (!*alive) co_return;
+    }
+    if (h.result == adapters::handled::status::not_recorded)
+        log_->error("event=mattermost_event_not_recorded delivery={} hint=\"the store failed; this event is lost\"", in.delivery_id);
+    else handed(in.delivery_id);
     if (h.reply) queue(*h.reply);
     for (auto const& effect : h.effects) queue(effect);
 }
@@ -357,20 +377,24 @@ asio::awaitable<void> mattermost_adapter::on_event(event const& e)
         if (!name.empty()) names_[p->post.user_id] = name;
         in.delivery_id = "post:" + p->post.id;
         in.channel = {p->post.channel_id, p->channel_name};
-        in.user = {p->post.user_id, name.empty() ? co_await username(p->post.user_id) : name};
+        // GCC 12: no co_await inside a braced aggregate (its strings come out corrupted).
+        if (name.empty()) name = co_await username(p->post.user_id);
+        in.user = {p->post.user_id, name};
         in.what = adapters::channel_message{p->post.id, p->post.message};
     } else if (auto const* ed = std::get_if<post_edited>(&e.data)) {
         remember(ed->post);
         saw_channel(ed->post.channel_id, ed->post.edit_at);
         in.delivery_id = "edit:" + ed->post.id + ":" + std::to_string(ed->post.edit_at);
         in.channel = {ed->post.channel_id, {}};
-        in.user = {ed->post.user_id, co_await username(ed->post.user_id)};
+        auto name = co_await username(ed->post.user_id);
+        in.user = {ed->post.user_id, name};
         in.what = adapters::message_edited{ed->post.id, ed->post.message};
     } else if (auto const* del = std::get_if<post_deleted>(&e.data)) {
         saw_channel(del->post.channel_id, del->post.delete_at);
         in.delivery_id = "delete:" + del->post.id;
         in.channel = {del->post.channel_id, {}};
-        in.user = {del->post.user_id, co_await username(del->post.user_id)};
+        auto name = co_await username(del->post.user_id);
+        in.user = {del->post.user_id, name};
         in.what = adapters::message_deleted{del->post.id};
     } else if (auto const* r = std::get_if<reaction>(&e.data)) {
         if (!is_pin(r->emoji_name) || r->user_id == bot_user_id_) co_return;
@@ -378,13 +402,15 @@ asio::awaitable<void> mattermost_adapter::on_event(event const& e)
         if (!target) log_->warn("event=mattermost_pin_unknown_post post={}", r->post_id);
         in.delivery_id = std::string(r->added ? "pin:" : "unpin:") + r->post_id + ":" + r->user_id + ":" + std::to_string(r->create_at);
         in.channel = {r->channel_id, {}};
-        in.user = {r->user_id, co_await username(r->user_id)};
+        auto name = co_await username(r->user_id);
+        in.user = {r->user_id, name};
         adapters::reaction re;
         re.emoji = r->emoji_name;
         re.added = r->added;
         re.message_id = r->post_id;
         if (target) {
-            re.message_author = {target->user_id, co_await username(target->user_id)};
+            auto author = co_await username(target->user_id);
+            re.message_author = {target->user_id, author};
             re.message_text = target->message;
             re.message_at = commands::from_millis(target->create_at);
         } else {
@@ -395,7 +421,24 @@ asio::awaitable<void> mattermost_adapter::on_event(event const& e)
     } else {
         co_return;
     }
+    // A resync can read a post that the websocket brings too (or the reverse): the app gets each
+    // once. (It would not store anything twice, but a message that stores nothing would be
+    // looked at twice.)
+    if (handed_.contains(in.delivery_id)) {
+        log_->debug("event=mattermost_event_known delivery={}", in.delivery_id);
+        co_return;
+    }
     co_await deliver(std::move(in));
+}
+
+void mattermost_adapter::handed(std::string const& delivery_id)
+{
+    if (!handed_.insert(delivery_id).second) return;
+    handed_order_.push_back(delivery_id);
+    while (handed_order_.size() > recent_posts) {
+        handed_.erase(handed_order_.front());
+        handed_order_.pop_front();
+    }
 }
 
 asio::awaitable<void> mattermost_adapter::resync()
@@ -432,6 +475,22 @@ asio::awaitable<void> mattermost_adapter::resync()
 }
 
 // Slash commands -------------------------------------------------------------------------------
+
+asio::awaitable<void> mattermost_adapter::run_command(adapters::inbound in, std::shared_ptr<command_call> call)
+{
+    auto alive = alive_;
+    auto h = co_await app_.handle(std::move(in));
+    if (!*alive) co_return;
+    if (call->answered) {
+        // Too late for the HTTP answer: the reply and the effects go out as posts.
+        log_->info("event=mattermost_command_late_reply");
+        if (h.reply) queue(*h.reply);
+        for (auto const& effect : h.effects) queue(effect);
+        co_return;
+    }
+    call->handled = std::move(h);
+    call->done.cancel();
+}
 
 asio::awaitable<net::http_server_response> mattermost_adapter::on_http(net::http_server_request req)
 {
@@ -472,7 +531,24 @@ asio::awaitable<net::http_server_response> mattermost_adapter::on_http(net::http
     if (!sc.user_name.empty()) names_[sc.user_id] = sc.user_name;
     saw_channel(sc.channel_id, 0);
 
-    auto h = co_await app_.handle(std::move(in));
+    // The app runs on a coroutine of its own, so a slow store is not cut short mid-commit; the
+    // answer waits for it at most reply_timeout (the server gives up after 30 s).
+    auto call = std::make_shared<command_call>(ex_);
+    call->done.expires_at(asio::steady_timer::time_point::max());
+    asio::co_spawn(ex_, run_command(std::move(in), call), asio::detached);
+    if (!call->handled) {
+        call->done.expires_after(options_.reply_timeout);
+        co_await call->done.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    if (!call->handled) {
+        call->answered = true;
+        log_->warn("event=mattermost_command_slow command={} waited_ms={}", sc.command, options_.reply_timeout.count());
+        commands::markup::document doc{{commands::markup::paragraph{
+            {commands::markup::t("Still recording that; the answer follows here once it is stored.")}}}};
+        auto pending = chunks_of(doc, options_.message_limit);
+        co_return reply(200, command_response(pending, commands::visibility::one_user), "application/json");
+    }
+    auto h = std::move(*call->handled);
     std::vector<std::string> chunks;
     auto to = commands::visibility::one_user;
     if (h.reply) {

@@ -51,7 +51,10 @@ struct mattermost_options {
     std::map<std::string, log::secret> command_tokens; ///< trigger ("incident") → its token
     std::optional<net::tls_server_settings> callback_tls; ///< serve the endpoint over TLS
     std::size_t message_limit = 16383;  ///< runes per post
-    std::chrono::milliseconds reply_timeout{20000}; ///< the server waits 30 s; answer before that
+    /// The server waits 30 s for a command's answer. A command the app has not finished by then
+    /// is answered privately that it is being recorded; its reply follows as a post (a private
+    /// one as a DM) once stored.
+    std::chrono::milliseconds reply_timeout{20000};
     std::chrono::milliseconds lookup_timeout{1000};
     net::websocket_options websocket;   ///< idle timeout with pings; Mattermost pings every 60 s
     net::https_client_options http;
@@ -59,6 +62,11 @@ struct mattermost_options {
     adapters::outbox_options outbox{std::chrono::milliseconds{200}, 5};
     net::backoff_policy backoff = net::mattermost_backoff;
     std::function<double()> random;    ///< back-off jitter; empty: seeded from the system
+    /// Mattermost never sends an event twice, so an event the app could not store (the store
+    /// failed) is handed to it again here, up to this many times in all, waiting
+    /// `event_retry_wait` × the attempt number between tries (the socket's reading waits too).
+    int event_attempts = 3;
+    std::chrono::milliseconds event_retry_wait{1000};
 };
 
 class mattermost_adapter final : public adapters::chat_adapter {
@@ -95,7 +103,16 @@ private:
         std::chrono::milliseconds retry_after{0};
     };
 
+    /// A command in the app: whether it finished before the HTTP answer had to go.
+    struct command_call {
+        explicit command_call(boost::asio::any_io_executor ex) : done(ex) {}
+        boost::asio::steady_timer done; ///< cancelled when the app has finished
+        std::optional<adapters::handled> handled;
+        bool answered = false; ///< the HTTP answer went out first: post the reply instead
+    };
+
     boost::asio::awaitable<void> run_socket();
+    boost::asio::awaitable<void> run_command(adapters::inbound in, std::shared_ptr<command_call> call);
     boost::asio::awaitable<void> on_event(event const& e);
     boost::asio::awaitable<void> resync();
     boost::asio::awaitable<void> deliver(adapters::inbound in);
@@ -109,6 +126,7 @@ private:
     void queue(commands::outbound const& message);
     void remember(mattermost::post const& p);
     void saw_channel(std::string const& channel, std::int64_t at);
+    void handed(std::string const& delivery_id);
 
     boost::asio::any_io_executor ex_;
     boost::asio::ssl::context& tls_;
@@ -133,6 +151,8 @@ private:
     std::map<std::string, std::int64_t> last_seen_;        ///< channel → newest create/edit time seen
     std::map<std::string, seen_post> recent_;              ///< post id → post, for 📌 (bounded)
     std::deque<std::string> recent_order_;
+    std::set<std::string> handed_;                         ///< delivery ids the app has taken (bounded)
+    std::deque<std::string> handed_order_;
     std::map<std::string, std::string> names_;             ///< user id → username
     std::map<std::string, std::string> direct_channels_;   ///< user id → DM channel id
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
