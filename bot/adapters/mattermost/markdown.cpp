@@ -443,6 +443,9 @@ std::size_t unit_end(std::string_view s, std::size_t i) noexcept
 /// Where to cut `s` (longer than `limit` runes) so the first part has at most `limit` runes.
 std::size_t cut_point(std::string_view s, std::size_t limit) noexcept
 {
+    // A unit that could be kept whole starts and ends within 2 * limit runes (≤ 8 bytes each):
+    // looking further only costs time (a backtick run with no closing fence scans to the end).
+    s = s.substr(0, std::min(s.size(), 8 * limit + 8));
     std::size_t runes = 0, i = 0, after_space = 0, after_unit = 0;
     while (i < s.size()) {
         auto const end = unit_end(s, i);
@@ -568,8 +571,8 @@ class splitter {
             while (rest_runes > limit_) {
                 auto cut = cut_point(rest, limit_);
                 chunks_.emplace_back(rest.substr(0, cut));
+                rest_runes -= count_runes(rest.substr(0, cut));
                 rest.remove_prefix(cut);
-                rest_runes = count_runes(rest);
             }
             if (!rest.empty()) {
                 cur_.push_back({rest, rest_runes, k, false});

@@ -120,6 +120,17 @@ TEST(mattermost_split, never_cuts_inside_a_code_span_an_escape_a_reference_or_a_
     }
 }
 
+TEST(mattermost_split, hostile_backticks_do_not_make_it_slow)
+{
+    // Many backtick runs without closing fences, on one line: each cut looks only so far ahead.
+    std::string text;
+    for (int i = 0; i < 20000; ++i)
+        text += std::string(static_cast<std::size_t>(i % 7 + 1), '`') + "a";
+    auto chunks = split(text, 1000);
+    EXPECT_EQ(join(chunks), text);
+    expect_fits(chunks, 1000);
+}
+
 TEST(mattermost_split, tiny_limits_are_raised_to_the_minimum)
 {
     auto text = repeat("z", min_split_limit + 1);
