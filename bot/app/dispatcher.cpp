@@ -48,6 +48,13 @@ std::string_view status_name(handled::status s)
     return "?";
 }
 
+/// A stored reply as the adapter wants it: a delivery handled without a reply has nothing to say.
+std::optional<outbound> said(outbound stored)
+{
+    if (stored.body.empty()) return std::nullopt;
+    return stored;
+}
+
 } // namespace
 
 outbound not_recorded_reply(inbound const& in)
@@ -77,7 +84,7 @@ asio::awaitable<handled> dispatcher::handle(inbound in)
             out = {handled::status::not_recorded, not_recorded_reply(in), {}, 0};
         } else if (*seen) {
             log_->info("event=redelivery platform={} channel={} delivery={}", in.platform, in.channel.id, in.delivery_id);
-            co_return handled{handled::status::duplicate, **seen, {}, 0};
+            co_return handled{handled::status::duplicate, said(std::move(**seen)), {}, 0};
         }
     }
 
@@ -177,7 +184,7 @@ asio::awaitable<handled> dispatcher::decide_and_commit(inbound const& in, std::s
         case store::commit_status::duplicate_delivery: {
             // Another connection delivered the same envelope and won the race.
             auto seen = co_await store_.find_reply(delivery);
-            if (seen && *seen) co_return handled{handled::status::duplicate, **seen, {}, d.incident};
+            if (seen && *seen) co_return handled{handled::status::duplicate, said(std::move(**seen)), {}, d.incident};
             co_return handled{handled::status::duplicate, std::nullopt, {}, d.incident};
         }
         case store::commit_status::conflict:

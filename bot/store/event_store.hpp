@@ -33,7 +33,9 @@ class event_store {
 public:
     virtual ~event_store() = default;
 
-    /// The reply stored for a delivery already handled, if any.
+    /// The reply stored for a delivery already handled: nullopt when the delivery is new. A
+    /// delivery handled without a reply (a nudge, a pin: effects only) gives an outbound with an
+    /// empty body, so a redelivery of it is still recognised.
     virtual boost::asio::awaitable<boost::system::result<std::optional<commands::outbound>>>
     find_reply(std::string delivery_id) = 0;
 

@@ -22,6 +22,7 @@ asio::awaitable<result<std::optional<commands::outbound>>> sqlite_event_store::f
     auto found = co_await worker_.find_delivery(std::move(delivery_id));
     if (!found) co_return found.error();
     if (!*found) co_return std::optional<commands::outbound>{};
+    if ((*found)->reply.empty()) co_return std::optional<commands::outbound>{commands::outbound{}}; // handled, nothing said
     auto reply = reply_from_json((*found)->reply);
     if (!reply) {
         log_->error("event=reply_undecodable incident={} error=\"{}\"", (*found)->incident.value_or(0), reply.error().message());

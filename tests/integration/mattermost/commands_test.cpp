@@ -331,9 +331,10 @@ TEST(mattermost_redaction, no_token_or_response_url_reaches_the_log_even_at_trac
         secrets.push_back(r.response_url);
         secrets.push_back(r.response_url.substr(r.response_url.rfind('/') + 1)); // the hook id
     }
-    for (auto const& c : h.mm.connections()) secrets.push_back(c.connection_id);
+    for (auto const& c : h.mm.connections())
+        if (!c.connection_id.empty()) secrets.push_back(c.connection_id); // an unfinished upgrade has none
     for (auto const& s : secrets) {
-        ASSERT_FALSE(s.empty());
+        ASSERT_FALSE(s.empty()) << "secret " << (&s - secrets.data());
         EXPECT_EQ(logs.find(s), std::string::npos) << "in the log: " << s;
         EXPECT_EQ(logs.find(url_encoded(s)), std::string::npos) << "in the log, URL-encoded: " << s;
     }

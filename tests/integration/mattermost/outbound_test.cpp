@@ -364,6 +364,11 @@ TEST(mattermost_call, the_shipped_drill_runs_from_start_to_a_published_post_mort
     }
     EXPECT_EQ(next, story.size()) << "missing or out of order: " << (next < story.size() ? story[next] : "");
     for (auto i = 1u; i < posts.size(); ++i) EXPECT_LE(posts[i - 1].create_at, posts[i].create_at);
+    // Checklist 12, 24: no response_url is used and no ephemeral is posted over REST (a bot may
+    // not): private answers are ephemeral command responses, private prompts DMs.
+    EXPECT_TRUE(h.mm.response_url_calls().empty());
+    EXPECT_TRUE(h.mm.requests("/api/v4/posts/ephemeral").empty());
+    for (auto const& e : h.mm.ephemerals()) EXPECT_EQ(e.via, "command_response");
     // Erin's blame: one private nudge, as a DM; Bob's own confirmation: refused privately.
     auto erin_dm = h.mm.bot_posts(h.dm_channel(h.mm.user_id("erin")));
     ASSERT_EQ(erin_dm.size(), 1u);

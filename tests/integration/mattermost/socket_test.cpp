@@ -2,7 +2,7 @@
 // hello, its own posts ignored, the double-encoded post, resume without loss, resync after a new
 // connection id, sequence gaps, pins/edits/deletions, stalls and back-off, malformed, large and
 // oversized frames, and events the store could not take.
-// PROTOCOLS.md section 4, items 13–19, 27, 28.
+// PROTOCOLS.md section 4, items 13–19, 25 (client frames), 27, 28.
 #include "tests/integration/mattermost/mattermost_harness.hpp"
 #include "tests/support/wait.hpp"
 
@@ -92,7 +92,10 @@ TEST(mattermost_socket, authenticates_with_bearer_on_the_upgrade_and_learns_who_
     EXPECT_EQ(c.requested_connection_id.value_or("absent"), "");
     EXPECT_EQ(c.requested_sequence_number.value_or("absent"), "0");
     EXPECT_FALSE(c.resumed);
-    for (auto const& f : h.mm.client_frames()) EXPECT_NE(f.action, "authentication_challenge") << f.data;
+    for (auto const& f : h.mm.client_frames()) {
+        EXPECT_NE(f.action, "authentication_challenge") << f.data;
+        EXPECT_LE(f.data.size(), 8u * 1024) << "client frames stay under 8 KB (checklist 25)";
+    }
     ASSERT_TRUE(wait_until([&] { return h.connection_id() == c.connection_id; }));
     EXPECT_EQ(h.bot_user_id(), h.mm.bot());
     EXPECT_EQ(h.mm.me_lookups(), 1u);
@@ -363,8 +366,8 @@ TEST(mattermost_socket, a_stalled_socket_is_given_up_after_the_idle_timeout_and_
 TEST(mattermost_socket, the_back_off_starts_over_after_each_successful_connection)
 {
     tuning t;
-    t.backoff_initial = 400ms;
-    t.backoff_max = 3200ms;
+    t.backoff_initial = 600ms;
+    t.backoff_max = 4800ms;
     harness h(t);
     ASSERT_TRUE(h.mm.wait_for_connections(1));
     for (std::size_t n = 1; n <= 3; ++n) {
@@ -374,8 +377,8 @@ TEST(mattermost_socket, the_back_off_starts_over_after_each_successful_connectio
         auto gone = conns.at(n - 1), back = conns.at(n);
         ASSERT_TRUE(gone.closed_at);
         auto waited = duration_cast<milliseconds>(back.opened_at - *gone.closed_at);
-        EXPECT_GE(waited, 180ms) << "drop " << n;
-        EXPECT_LT(waited, 380ms) << "drop " << n << ": the first step again (half of 400 ms)";
+        EXPECT_GE(waited, 280ms) << "drop " << n;
+        EXPECT_LT(waited, 500ms) << "drop " << n << ": the first step again (half of 600 ms), not 600 or 1200 ms";
         EXPECT_TRUE(back.resumed);
     }
 }
@@ -451,6 +454,22 @@ TEST(mattermost_socket, an_event_the_store_could_not_take_is_tried_again_and_the
     ASSERT_TRUE(h.wait_for_log("event=mattermost_event_not_recorded delivery=post:" + lost.id));
     EXPECT_FALSE(h.committed("mattermost:post:" + lost.id));
     EXPECT_EQ(h.mm.bot_posts(h.mm.incident_channel()).size(), seen) << "nothing said in the channel";
+}
+
+// Checklist 27: verification stays on. An adapter that does not trust the fake's CA refuses it
+// (GET /users/me never gets through, nothing connects) and says so.
+TEST(mattermost_socket, a_server_whose_certificate_is_not_trusted_is_refused)
+{
+    tuning t;
+    t.trust_test_ca = false;
+    t.backoff_initial = 20ms;
+    t.backoff_max = 40ms;
+    harness h(t, fast_fake(), false);
+    auto ec = h.start();
+    EXPECT_TRUE(ec) << "started against an untrusted certificate";
+    EXPECT_EQ(h.mm.me_lookups(), 0u);
+    EXPECT_EQ(h.mm.connections().size(), 0u);
+    EXPECT_TRUE(h.wait_for_log("event=mattermost_unreachable"));
 }
 
 } // namespace coolhead::mattermost_it

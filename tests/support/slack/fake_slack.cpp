@@ -340,12 +340,15 @@ asio::awaitable<void> write_loop(state_ptr st, std::shared_ptr<link_runtime> rt,
                 st->sent.push_back(std::move(*op.envelope));
                 st->changed.notify_all();
             }
-            ok = co_await s.send(std::move(op.data));
-            if (ok && op.hello) {
+            if (op.hello) {
+                // Marked before the write: the client may read the hello and act on it before
+                // this write's completion runs, and a test that waited on the client must
+                // already see it.
                 std::lock_guard lock(st->mutex);
                 st->links[rt->number - 1].hello_sent = true;
                 st->changed.notify_all();
             }
+            ok = co_await s.send(std::move(op.data));
             if (ok && redeliver) {
                 asio::co_spawn(st->ex, auto_redeliver(st, redeliver->first, redeliver->second),
                                report_exception);

@@ -118,6 +118,21 @@ TEST(dispatcher, a_concurrent_append_is_decided_again_on_the_new_state)
     EXPECT_NE(text(r.reply).find("#2"), std::string::npos);
 }
 
+TEST(dispatcher, a_redelivered_message_that_got_only_a_nudge_applies_once_and_says_nothing)
+{
+    harness h;
+    h.say("alice", "/incident start Checkout fails", "env-1");
+    auto first = h.say("bob", "honestly this looks like user error", "ev-2");
+    EXPECT_EQ(first.result, handled::status::applied);
+    EXPECT_FALSE(first.reply) << "a nudge is an effect, not a reply";
+    EXPECT_EQ(first.effects.size(), 1u);
+    auto again = h.say("bob", "honestly this looks like user error", "ev-2");
+    EXPECT_EQ(again.result, handled::status::duplicate);
+    EXPECT_FALSE(again.reply);
+    EXPECT_TRUE(again.effects.empty()) << "no second nudge";
+    EXPECT_EQ(h.store.logs[1].size(), 2u) << "started, one nudge";
+}
+
 TEST(dispatcher, a_redelivery_gets_the_stored_reply_and_applies_nothing)
 {
     harness h;

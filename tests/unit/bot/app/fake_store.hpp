@@ -71,7 +71,7 @@ public:
             log.insert(log.end(), r.events.begin(), r.events.end());
             if (r.closes_at) closed[r.incident] = true;
         }
-        if (!r.delivery_id.empty() && r.reply) replies[r.delivery_id] = *r.reply;
+        if (!r.delivery_id.empty()) replies[r.delivery_id] = r.reply.value_or(commands::outbound{});
         co_return store::commit_result{store::commit_status::committed, {}, {}};
     }
 
