@@ -313,6 +313,7 @@ TEST(mattermost_redaction, no_token_or_response_url_reaches_the_log_even_at_trac
     results.push_back(h.command(h.mm.alice(), "/incident", "note pool full"));
     h.mm.post_message(h.mm.incident_channel(), h.mm.user_id("erin"), "user error");
     ASSERT_TRUE(h.mm.wait_for_bot_posts(h.mm.incident_channel(), 2, 5s));
+    ASSERT_TRUE(wait_until([&] { return !h.connection_id().empty(); })) << "the hello arrived";
     auto first_id = h.connection_id();
     h.mm.newest().drop();
     ASSERT_TRUE(h.mm.wait_for_connections(2));

@@ -281,12 +281,8 @@ TEST(slack_events, blame_gets_a_private_nudge_and_bot_posts_and_edits_are_ignore
     EXPECT_EQ(events.size(), 2u) << "started, one nudge";
 }
 
-// Checklist 6: a redelivered event is acked and changes nothing.
-//
-// Fails today because of bot/store, not the adapter: a delivery committed without a reply (a
-// nudge, a pin: effects only) is stored with reply "" and sqlite_event_store::find_reply then
-// fails to decode it ("reply_undecodable ... not valid JSON"), so the dispatcher answers
-// not_recorded and the redelivery is never acked.
+// Checklist 6: a redelivered event is acked and changes nothing. The first delivery only had
+// effects (a nudge), so the store holds it without a reply: it must still be recognised.
 TEST(slack_events, a_redelivered_event_is_acked_and_changes_nothing)
 {
     harness h;
@@ -427,8 +423,7 @@ TEST(slack_durability, a_store_slower_than_the_deadline_gets_no_ack_and_the_outc
 }
 
 // The same for an event: not acked, its effect (the nudge) posted late; Slack's retry is then
-// acked without a second nudge (the late commit stored its event_id). The retry's ack fails
-// today for the bot/store reason given above a_redelivered_event_is_acked_and_changes_nothing.
+// acked without a second nudge (the late commit stored its event_id).
 TEST(slack_durability, an_event_slower_than_the_deadline_is_not_acked_and_its_retry_changes_nothing)
 {
     tuning t;

@@ -57,6 +57,7 @@ TEST(slack_links, start_opens_every_link_from_a_fresh_ticket_and_keeps_it_up)
     t.ws_idle_timeout = 1000ms; // the adapter pings too; a link that misses pongs would drop
     harness h(t);
     ASSERT_TRUE(h.slack.wait_for_open_connections(2));
+    ASSERT_TRUE(wait_until([&] { return h.open_links() == 2; })) << "both links said hello";
     EXPECT_EQ(h.bot_user_id(), "U0FAKEBOT");
 
     auto calls = h.slack.calls();
