@@ -1,13 +1,17 @@
 #include "bot/adapters/slack/mrkdwn.hpp"
 
+#include "bot/adapters/common/utf8.hpp"
+
 #include <algorithm>
 
 namespace coolhead::slack {
 namespace {
 
 namespace m = commands::markup;
+using adapters::utf8::is_continuation;
+using adapters::utf8::utf8_length;
 
-constexpr std::string_view replacement = "\xEF\xBF\xBD";     // U+FFFD
+constexpr std::string_view replacement = adapters::utf8::replacement_character;
 constexpr std::string_view bullet = "\xE2\x80\xA2 ";         // "• "
 constexpr std::string_view sub_bullet = "    \xE2\x97\xA6 "; // "    ◦ "
 constexpr std::string_view separator = " \xC2\xB7 ";         // " · "
@@ -17,43 +21,6 @@ constexpr std::string_view empty_cell = "\xE2\x80\x94";      // "—"
 constexpr std::size_t max_token_bytes = 64;
 /// Longest Slack id we accept in a mention (real ones are 9 to 11 characters).
 constexpr std::size_t max_id_bytes = 32;
-
-bool is_continuation(unsigned char c) noexcept
-{
-    return (c & 0xC0U) == 0x80U;
-}
-
-/// Length of the well-formed UTF-8 sequence at s[i] (RFC 3629, Unicode table 3-7), 0 if none.
-std::size_t utf8_length(std::string_view s, std::size_t i) noexcept
-{
-    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    unsigned char const c = byte(i);
-    if (c < 0x80U) return 1;
-    std::size_t n = 0;
-    unsigned char lo = 0x80U, hi = 0xBFU; // range of the second byte
-    if (c >= 0xC2U && c <= 0xDFU) {
-        n = 2;
-    } else if (c >= 0xE0U && c <= 0xEFU) {
-        n = 3;
-        if (c == 0xE0U)
-            lo = 0xA0U; // no overlong forms
-        else if (c == 0xEDU)
-            hi = 0x9FU; // no surrogates
-    } else if (c >= 0xF0U && c <= 0xF4U) {
-        n = 4;
-        if (c == 0xF0U)
-            lo = 0x90U; // no overlong forms
-        else if (c == 0xF4U)
-            hi = 0x8FU; // ≤ U+10FFFF
-    } else {
-        return 0;
-    }
-    if (s.size() - i < n) return 0;
-    if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-    for (std::size_t k = 2; k < n; ++k)
-        if (!is_continuation(byte(i + k))) return 0;
-    return n;
-}
 
 /// Appends `s` escaped to `out`.
 void append_escaped(std::string& out, std::string_view s)
