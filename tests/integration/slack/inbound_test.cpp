@@ -341,6 +341,56 @@ TEST(slack_events, a_pushpin_pins_a_seen_message_and_removing_it_unpins)
 
 // A 📌 on a message the adapter never saw (sent before it connected) reads it from
 // conversations.history.
+// An edit of a pinned message is marked on the timeline and the original kept; an edit that
+// does not change the text (an unfurl), and edits of messages nobody pinned, change nothing; a
+// deletion is marked too.
+TEST(slack_events, edits_and_deletions_of_a_pinned_message_are_marked_on_the_timeline)
+{
+    harness h;
+    ASSERT_TRUE(h.slack.wait_for_open_connections(1));
+    start_incident(h);
+    auto l = h.slack.newest();
+    message_event_args said;
+    said.user = "U0BOB";
+    said.text = "pool size went from 50 to 5 at 02:55";
+    said.ts = "1795402900.000100";
+    ASSERT_TRUE(h.slack.wait_for_ack(l.message_event(said)));
+    ASSERT_TRUE(h.slack.wait_for_ack(l.reaction_event(true, "pushpin", incident_channel, said.ts, "U0ALICE", "U0BOB")));
+
+    message_change_args unfurl;
+    unfurl.ts = said.ts;
+    unfurl.user = "U0BOB";
+    unfurl.old_text = said.text;
+    unfurl.new_text = said.text;
+    ASSERT_TRUE(h.slack.wait_for_ack(l.message_change(unfurl)));
+    message_change_args other = unfurl;
+    other.ts = "1795402800.000050";
+    other.new_text = "something else entirely";
+    ASSERT_TRUE(h.slack.wait_for_ack(l.message_change(other)));
+    EXPECT_EQ(count_events<commands::pinned_message_edited>(h.events(1)), 0u);
+
+    message_change_args edit = unfurl;
+    edit.new_text = "pool size went from 50 to 10 at 02:55";
+    ASSERT_TRUE(h.slack.wait_for_ack(l.message_change(edit)));
+    auto events = h.events(1);
+    ASSERT_EQ(count_events<commands::pinned_message_edited>(events), 1u);
+    auto const* e = find_event<commands::pinned_message_edited>(events);
+    EXPECT_EQ(e->message_id, said.ts);
+    EXPECT_EQ(e->text, edit.new_text);
+    EXPECT_EQ(find_event<commands::message_pinned>(events)->text, said.text) << "the original is kept";
+
+    message_change_args gone = unfurl;
+    gone.deleted = true;
+    auto del = l.message_change(gone);
+    ASSERT_TRUE(h.slack.wait_for_ack(del));
+    events = h.events(1);
+    ASSERT_EQ(count_events<commands::pinned_message_deleted>(events), 1u);
+    EXPECT_EQ(find_event<commands::pinned_message_deleted>(events)->message_id, said.ts);
+    h.slack.redeliver(del);
+    ASSERT_EQ(h.slack.wait_for_acks(del, 2, 2s).size(), 2u);
+    EXPECT_EQ(count_events<commands::pinned_message_deleted>(h.events(1)), 1u) << "a redelivery changes nothing";
+}
+
 TEST(slack_events, a_pushpin_on_an_unseen_message_reads_it_from_history)
 {
     harness h;

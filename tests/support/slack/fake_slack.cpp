@@ -900,6 +900,14 @@ std::string slack_link::message_event(std::string channel, std::string user, std
     return message_event(std::move(a));
 }
 
+std::string slack_link::message_change(message_change_args a)
+{
+    if (a.envelope_id.empty()) a.envelope_id = detail::fresh_envelope_id(*st_);
+    if (a.event_id.empty()) a.event_id = detail::fresh_event_id(*st_);
+    if (a.event_ts.empty()) a.event_ts = detail::fresh_ts(*st_);
+    return send_envelope(make_message_change_envelope(st_->options.workspace, a));
+}
+
 std::string slack_link::reaction_event(reaction_event_args a)
 {
     if (a.envelope_id.empty()) a.envelope_id = detail::fresh_envelope_id(*st_);

@@ -302,6 +302,8 @@ class slack_link {
     std::string message_event(message_event_args a);
     std::string message_event(std::string channel, std::string user, std::string text, std::string ts = {},
                               std::string event_id = {}, int retry_attempt = 0);
+    /// Builds and sends a `message_changed` or `message_deleted` event. Returns the envelope_id.
+    std::string message_change(message_change_args a);
     /// Builds and sends a `reaction_added` (added) or `reaction_removed` event. Returns the
     /// envelope_id.
     std::string reaction_event(reaction_event_args a);

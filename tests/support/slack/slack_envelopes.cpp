@@ -79,6 +79,26 @@ json make_message_event_envelope(slack_workspace const& ws, message_event_args c
                                std::move(event));
 }
 
+json make_message_change_envelope(slack_workspace const& ws, message_change_args const& a)
+{
+    json previous = {{"type", "message"}, {"user", a.user}, {"text", a.old_text}, {"ts", a.ts}, {"team", ws.team_id}};
+    json event = {
+        {"type", "message"},   {"subtype", a.deleted ? "message_deleted" : "message_changed"},
+        {"hidden", true},      {"channel", a.channel},
+        {"ts", a.event_ts},    {"event_ts", a.event_ts},
+        {"channel_type", "channel"}, {"previous_message", previous},
+    };
+    if (a.deleted) {
+        event["deleted_ts"] = a.ts;
+    } else {
+        json now = previous;
+        now["text"] = a.new_text;
+        now["edited"] = {{"user", a.user}, {"ts", a.event_ts}};
+        event["message"] = std::move(now);
+    }
+    return events_api_envelope(ws, a.envelope_id, a.event_id, a.event_ts, 0, "", std::move(event));
+}
+
 json make_reaction_event_envelope(slack_workspace const& ws, reaction_event_args const& a)
 {
     json event = {

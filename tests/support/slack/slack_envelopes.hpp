@@ -54,6 +54,21 @@ struct message_event_args {
     std::string envelope_id;            ///< fake_slack: empty means a fresh one
 };
 
+/// A person's message edited (`message_changed`) or deleted (`message_deleted`), in Slack's
+/// shape: hidden, the event's own fresh ts, the message as it is now in `message` (edits) and
+/// as it was in `previous_message`; `deleted_ts` for deletions. No top-level `user`.
+struct message_change_args {
+    bool deleted = false;
+    std::string channel = "C0INCIDENT1";
+    std::string ts;        ///< the edited or deleted message's ts
+    std::string user = "U0ALICE"; ///< its author
+    std::string old_text;
+    std::string new_text;  ///< edits only
+    std::string event_ts;  ///< fake_slack: empty means a fresh one
+    std::string event_id;  ///< fake_slack: empty means a fresh one
+    std::string envelope_id;
+};
+
 /// A `reaction_added` / `reaction_removed` event in an `events_api` envelope.
 struct reaction_event_args {
     bool added = true;
@@ -92,6 +107,7 @@ nlohmann::json make_slash_command_envelope(slack_workspace const& ws, slash_comm
 /// "retry_reason":…,"payload":{"type":"event_callback","event_id":…,"event":{"type":"message",…}}}`.
 /// `event_time` is the integer part of `ts`.
 nlohmann::json make_message_event_envelope(slack_workspace const& ws, message_event_args const& a);
+nlohmann::json make_message_change_envelope(slack_workspace const& ws, message_change_args const& a);
 
 /// The same envelope shape with a `reaction_added`/`reaction_removed` event whose `item` is
 /// `{"type":"message","channel":…,"ts":item_ts}`.
