@@ -629,8 +629,12 @@ asio::awaitable<send_outcome> slack_adapter::send(std::string const& channel, ou
                     channel, msg.target, r.status.error);
         co_return send_outcome{send_outcome::kind::failed};
     case error_kind::rejected:
-        log_->error("event=slack_post_rejected channel={} method={} error={}", channel, msg.target,
-                    r.status.error);
+        if (r.status.error == "not_in_channel" || r.status.error == "channel_not_found")
+            log_->error("event=slack_post_rejected channel={} method={} error={} hint=\"invite the bot into the channel: "
+                        "/invite @<the app's name>\"",
+                        channel, msg.target, r.status.error);
+        else
+            log_->error("event=slack_post_rejected channel={} method={} error={}", channel, msg.target, r.status.error);
         co_return send_outcome{send_outcome::kind::failed};
     }
     co_return send_outcome{send_outcome::kind::failed};

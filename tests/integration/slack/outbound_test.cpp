@@ -114,6 +114,7 @@ TEST(slack_web_api, errors_are_logged_with_slacks_code_and_dropped_or_retried_by
     EXPECT_EQ(h.log_count(
                   "event=slack_post_rejected channel=C0WEB1 method=chat.postMessage error=channel_not_found"),
               1u);
+    EXPECT_EQ(h.log_count("hint=\"invite the bot into the channel"), 1u) << "checklist 20: the operator learns why";
     EXPECT_EQ(
         h.log_count("event=slack_post_refused channel=C0WEB1 method=chat.postMessage error=invalid_auth"),
         1u);
