@@ -17,6 +17,7 @@
 
 #include "commands/decide.hpp"
 #include "commands/event.hpp"
+#include "tests/support/app/flaky_store.hpp"
 #include "tests/support/mattermost/fake_mattermost.hpp"
 
 #include <boost/system/error_code.hpp>
@@ -64,13 +65,7 @@ struct tuning {
 /// carol, dana, erin) with a direct channel each, pings every 300 ms, short call timeouts.
 testing::fake_mattermost_options fast_fake();
 
-/// One commit as the store decorator saw it.
-struct commit_seen {
-    std::string delivery_id;
-    bool committed = false; ///< committed (not failed, refused or duplicate)
-    bool failed = false;    ///< made to fail by fail_commits()
-    steady_time done_at{};  ///< when the decorator handed the result back to the app
-};
+using test::commit_seen;
 
 /// One delivery the adapter handed to the app, and what the app made of it.
 struct delivery_seen {

@@ -38,106 +38,8 @@ namespace asio = boost::asio;
 
 namespace {
 
-/// spdlog sink that keeps every formatted line; readable from any thread.
-class capture_sink final : public spdlog::sinks::base_sink<std::mutex> {
-  public:
-    std::string text() const
-    {
-        std::lock_guard lock(const_cast<std::mutex&>(mutex_));
-        return text_;
-    }
-
-  protected:
-    void sink_it_(spdlog::details::log_msg const& msg) override
-    {
-        spdlog::memory_buf_t buf;
-        formatter_->format(msg, buf);
-        text_.append(buf.data(), buf.size());
-    }
-    void flush_() override {}
-
-  private:
-    std::string text_;
-};
-
-/// The event_store the app sees: the real sqlite_event_store, with commits that can be made to
-/// fail or to wait, and a record of when each commit was handed back.
-class flaky_store final : public store::event_store {
-  public:
-    explicit flaky_store(store::event_store& inner) : inner_(inner) {}
-
-    std::atomic<int> fail_next{0};
-    std::atomic<int> delay_next{0};
-    std::atomic<std::int64_t> delay_ms{0};
-
-    std::vector<commit_seen> seen() const
-    {
-        std::lock_guard lock(mutex_);
-        return seen_;
-    }
-
-    asio::awaitable<boost::system::result<std::optional<commands::outbound>>>
-    find_reply(std::string id) override
-    {
-        co_return co_await inner_.find_reply(std::move(id));
-    }
-    asio::awaitable<boost::system::result<std::vector<commands::event>>> load(std::uint64_t n,
-                                                                              std::uint64_t after) override
-    {
-        co_return co_await inner_.load(n, after);
-    }
-    asio::awaitable<boost::system::result<std::optional<store::incident_row>>>
-    latest_in(std::string ch) override
-    {
-        co_return co_await inner_.latest_in(std::move(ch));
-    }
-    asio::awaitable<boost::system::result<std::vector<store::incident_row>>>
-    incidents(bool open_only) override
-    {
-        co_return co_await inner_.incidents(open_only);
-    }
-    asio::awaitable<boost::system::result<std::uint64_t>> next_number() override
-    {
-        co_return co_await inner_.next_number();
-    }
-    asio::awaitable<store::commit_result> commit(store::commit_request r) override
-    {
-        auto delivery = r.delivery_id;
-        if (take(delay_next)) {
-            asio::steady_timer t(co_await asio::this_coro::executor, milliseconds{delay_ms.load()});
-            co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
-        }
-        store::commit_result out;
-        if (take(fail_next)) {
-            out.status = store::commit_status::failed;
-            out.error = "the test's disk is full";
-        } else {
-            out = co_await inner_.commit(std::move(r));
-        }
-        commit_seen s;
-        s.delivery_id = delivery;
-        s.committed = out.status == store::commit_status::committed;
-        s.done_at = std::chrono::steady_clock::now();
-        {
-            std::lock_guard lock(mutex_);
-            seen_.push_back(std::move(s));
-        }
-        co_return out;
-    }
-
-  private:
-    static bool take(std::atomic<int>& n)
-    {
-        int v = n.load();
-        while (v > 0)
-            if (n.compare_exchange_weak(v, v - 1)) return true;
-        return false;
-    }
-
-    store::event_store& inner_;
-    mutable std::mutex mutex_;
-    std::vector<commit_seen> seen_;
-};
+using test::capture_sink;
+using test::flaky_store;
 
 std::filesystem::path fresh_dir()
 {
@@ -181,15 +83,7 @@ slack::slack_options adapter_options(testing::fake_slack const& f, tuning const&
     return o;
 }
 
-std::shared_ptr<capture_sink> install_sink(std::string const& level)
-{
-    auto sink = std::make_shared<capture_sink>();
-    log::options lo;
-    lo.level = level;
-    lo.sink = sink;
-    if (!log::setup(lo)) throw std::runtime_error("bad log level");
-    return sink;
-}
+std::shared_ptr<capture_sink> install_sink(std::string const& level) { return test::install_capture_sink(level); }
 
 } // namespace
 

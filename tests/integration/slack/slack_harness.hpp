@@ -12,6 +12,7 @@
 
 #include "commands/decide.hpp"
 #include "commands/event.hpp"
+#include "tests/support/app/flaky_store.hpp"
 #include "tests/support/slack/fake_slack.hpp"
 
 #include <boost/system/error_code.hpp>
@@ -58,12 +59,7 @@ struct tuning {
 /// disconnect closes after a short delay.
 testing::fake_slack_options fast_fake();
 
-/// One commit as the store decorator saw it.
-struct commit_seen {
-    std::string delivery_id;
-    bool committed = false; ///< committed (not failed, refused or duplicate)
-    steady_time done_at{};  ///< when the decorator handed the result back to the app
-};
+using test::commit_seen;
 
 class harness {
   public:
