@@ -21,7 +21,6 @@
 #include <boost/asio/use_future.hpp>
 
 #include <gtest/gtest.h>
-#include <spdlog/sinks/base_sink.h>
 
 #include <atomic>
 #include <exception>
