@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace coolhead::commands::testing {
 
@@ -173,6 +174,28 @@ inline std::string our_text(markup::document const& d)
                 for (auto const& cell : row) spans(cell);
     }
     return out;
+}
+
+/// One line of a scripted call: wait, then `who` says `/family text`.
+struct step {
+    duration wait;
+    user_ref const* who;
+    family f;
+    char const* text;
+};
+
+/// Plays the steps (each must be accepted) and returns the published post-mortem: the document
+/// posted on publish, or an empty one.
+inline markup::document play(call& c, std::vector<step> const& steps)
+{
+    markup::document published;
+    for (auto const& s : steps) {
+        c.wait(s.wait);
+        auto d = c.ok(*s.who, s.f, s.text);
+        for (auto const& e : d.effects)
+            if (e.kind == message_kind::postmortem) published = e.body;
+    }
+    return published;
 }
 
 } // namespace coolhead::commands::testing

@@ -10,13 +10,6 @@
 namespace coolhead::commands::testing {
 namespace {
 
-struct step {
-    duration wait;
-    user_ref const* who;
-    family f;
-    char const* text;
-};
-
 std::string golden_path(std::string const& name) { return std::string(COOLHEAD_SOURCE_DIR) + "/tests/data/render/" + name + ".md"; }
 
 void check_golden(std::string const& name, std::string const& actual)
@@ -31,19 +24,6 @@ void check_golden(std::string const& name, std::string const& actual)
     std::stringstream expected;
     expected << in.rdbuf();
     EXPECT_EQ(actual, expected.str()) << "post-mortem differs from " << path;
-}
-
-/// Plays the steps and returns the published post-mortem (the document posted on publish).
-markup::document play(call& c, std::vector<step> const& steps)
-{
-    markup::document published;
-    for (auto const& s : steps) {
-        c.wait(s.wait);
-        auto d = c.ok(*s.who, s.f, s.text);
-        for (auto const& e : d.effects)
-            if (e.kind == message_kind::postmortem) published = e.body;
-    }
-    return published;
 }
 
 /// Judgement words a factual post-mortem does not use in its own voice.

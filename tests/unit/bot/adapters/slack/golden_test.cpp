@@ -17,25 +17,6 @@ namespace {
 using namespace commands;
 using namespace commands::testing;
 
-struct step {
-    duration wait;
-    user_ref const* who;
-    family f;
-    char const* text;
-};
-
-markup::document play(call& c, std::vector<step> const& steps)
-{
-    markup::document published;
-    for (auto const& s : steps) {
-        c.wait(s.wait);
-        auto d = c.ok(*s.who, s.f, s.text);
-        for (auto const& e : d.effects)
-            if (e.kind == message_kind::postmortem) published = e.body;
-    }
-    return published;
-}
-
 /// The happy path of tests/unit/commands/golden_test.cpp, with a few characters in user text
 /// that Slack would otherwise read as markup.
 markup::document happy_path()
