@@ -1,0 +1,217 @@
+// The shipped drill (config/drills/checkout-outage.txt) played through the fake Slack as five
+// people, and its published post-mortem compared with the one the real `coolhead console`
+// publishes for the same script: the same words in the same order, apart from markup.
+#include "tests/integration/slack/slack_harness.hpp"
+#include "tests/support/wait.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <unistd.h>
+
+namespace coolhead::slack_it {
+namespace {
+
+using namespace coolhead::testing;
+using coolhead::test::wait_until;
+
+constexpr char const* incident_channel = "C0INCIDENT1";
+constexpr std::int64_t drill_start_s = 1'795'402'800; // 2026-11-23T03:00:00Z, the harness's clock
+std::string const drill_path = std::string(COOLHEAD_SOURCE_DIR) + "/config/drills/checkout-outage.txt";
+
+std::map<std::string, std::string> const ids{
+    {"alice", "U0ALICE"}, {"bob", "U0BOB"}, {"carol", "U0CAROL"}, {"dana", "U0DANA"}, {"erin", "U0ERIN"}};
+
+std::string read_file(std::string const& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+commands::duration parse_wait(std::string_view s)
+{
+    std::int64_t minutes = 0, n = 0;
+    for (char c : s) {
+        if (c >= '0' && c <= '9') n = n * 10 + (c - '0');
+        else if (c == 'h') minutes += n * 60, n = 0;
+        else if (c == 'm') minutes += n, n = 0;
+    }
+    return std::chrono::minutes{minutes};
+}
+
+/// `@name` as Slack sends it in a slash command with should_escape on: `<@U…|name>`.
+std::string slack_mentions(std::string text)
+{
+    for (auto const& [name, id] : ids) {
+        std::string const at = "@" + name;
+        for (auto p = text.find(at); p != std::string::npos; p = text.find(at, p + 1)) {
+            auto end = p + at.size();
+            if (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) continue;
+            text.replace(p, at.size(), "<@" + id + "|" + name + ">");
+        }
+    }
+    return text;
+}
+
+/// Plays a console drill script through the fake Slack: slash commands as envelopes (acked
+/// before the next line), messages as message events with a ts at the simulated time, `:pin` as
+/// a 📌 on the last message, `:wait` on the simulated clock.
+void play(harness& h, std::string const& script)
+{
+    std::string speaker = "alice";
+    std::int64_t now_s = drill_start_s;
+    int seq = 0;
+    std::string last_ts, last_author;
+    std::istringstream in(script);
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty() || line.starts_with("#")) continue;
+        std::string who = speaker;
+        if (line.starts_with(":as ")) {
+            auto rest = line.substr(4);
+            auto sp = rest.find(' ');
+            if (sp == std::string::npos) {
+                speaker = rest;
+                continue;
+            }
+            who = rest.substr(0, sp);
+            line = rest.substr(sp + 1);
+        }
+        if (line.starts_with(":wait ")) {
+            auto d = parse_wait(line.substr(6));
+            h.advance(d);
+            now_s += std::chrono::duration_cast<std::chrono::seconds>(d).count();
+            continue;
+        }
+        std::string envelope;
+        if (line == ":pin") {
+            envelope = h.slack.newest().reaction_event(true, "pushpin", incident_channel, last_ts, ids.at(who), last_author);
+        } else if (line.starts_with("/")) {
+            auto sp = line.find(' ');
+            auto text = sp == std::string::npos ? std::string{} : slack_mentions(line.substr(sp + 1));
+            envelope = h.slack.newest().slash_command(line.substr(0, sp), text, incident_channel, ids.at(who), who);
+        } else {
+            message_event_args m;
+            m.user = ids.at(who);
+            m.text = line;
+            m.ts = std::to_string(now_s) + "." + std::to_string(100000 + ++seq);
+            last_ts = m.ts;
+            last_author = m.user;
+            envelope = h.slack.newest().message_event(m);
+        }
+        if (!h.slack.wait_for_ack(envelope)) throw std::runtime_error("no ack for: " + line);
+    }
+}
+
+/// The words of a post-mortem without its markup: entities decoded, Slack user mentions as
+/// `@name`, emphasis, code, list, table and heading markers dropped, then split on spaces.
+std::vector<std::string> words(std::string text)
+{
+    static std::regex const mention("<@(U[A-Z0-9]+)(\\|[^>]*)?>");
+    std::string named;
+    auto it = std::sregex_iterator(text.begin(), text.end(), mention);
+    std::size_t at = 0;
+    for (; it != std::sregex_iterator(); ++it) {
+        named += text.substr(at, static_cast<std::size_t>(it->position()) - at);
+        std::string name = (*it)[1];
+        for (auto const& [n, id] : ids)
+            if (id == name) name = n;
+        named += "@" + name;
+        at = static_cast<std::size_t>(it->position() + it->length());
+    }
+    named += text.substr(at);
+    for (auto [from, to] : {std::pair{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}})
+        for (auto p = named.find(from); p != std::string::npos; p = named.find(from, p + std::string_view(to).size()))
+            named.replace(p, std::string_view(from).size(), to);
+    for (std::string_view mark : {"\xE2\x80\xA2", "\xE2\x97\xA6", "\xC2\xB7", "\xE2\x80\x94"}) // • ◦ · —
+        for (auto p = named.find(mark); p != std::string::npos; p = named.find(mark))
+            named.replace(p, mark.size(), " ");
+    for (char& c : named)
+        if (c == '*' || c == '_' || c == '`' || c == '|' || c == '\\' || c == '\n') c = ' ';
+    std::vector<std::string> out;
+    std::istringstream in(named);
+    for (std::string w; in >> w;) {
+        if (w.find_first_not_of("#-:") == std::string::npos) continue; // heading, list, table rule
+        out.push_back(w);
+    }
+    return out;
+}
+
+/// The console's published post-mortem: the message that starts with its heading.
+std::string console_post_mortem(std::string const& out)
+{
+    auto start = out.find("\n# Post-mortem: **INC-1**");
+    if (start == std::string::npos) return {};
+    auto end = out.find("\n\n[#", start);
+    return out.substr(start + 1, end == std::string::npos ? std::string::npos : end - start);
+}
+
+/// Slack's published post-mortem: its messages from the heading to the closing notice.
+std::string slack_post_mortem(fake_slack const& slack)
+{
+    std::string out;
+    bool in = false;
+    for (auto const& m : slack.messages(incident_channel)) {
+        if (!in && m.text.starts_with("*Post-mortem: INC-1")) in = true;
+        else if (in && m.text.find("is closed and its post-mortem is published") != std::string::npos) break;
+        if (in) out += m.text + "\n";
+    }
+    return out;
+}
+
+std::string window(std::vector<std::string> const& w, std::size_t at)
+{
+    std::string out;
+    for (auto i = at > 8 ? at - 8 : 0; i < std::min(w.size(), at + 8); ++i) out += (i == at ? "[" + w[i] + "]" : w[i]) + " ";
+    return out;
+}
+
+TEST(slack_call, the_drill_gives_the_same_post_mortem_as_the_console)
+{
+    std::random_device rd;
+    auto dir = std::filesystem::temp_directory_path() /
+               ("coolhead-slack-drill-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+    std::filesystem::create_directories(dir);
+    auto out_file = dir / "console.out";
+    auto cmd = std::string(COOLHEAD_BINARY_DIR) + "/coolhead console --clock simulated --start 2026-11-23T03:00:00Z --store '" +
+               (dir / "drill.db").string() + "' --as alice --channel ops < '" + drill_path + "' > '" + out_file.string() +
+               "' 2>/dev/null";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    auto console = console_post_mortem(read_file(out_file.string()));
+    std::filesystem::remove_all(dir);
+    ASSERT_FALSE(console.empty()) << "the console published no post-mortem";
+
+    // The people of the drill, known to users.info by the names the console uses.
+    auto fake = fast_fake();
+    fake.users.clear();
+    for (auto const& [name, id] : ids) fake.users.push_back({id, name, name, name, false});
+    fake.users.push_back({"U0FAKEBOT", "coolhead", "coolhead", "coolhead", true});
+    harness h({}, fake);
+    ASSERT_TRUE(h.slack.wait_for_open_connections(1));
+    play(h, read_file(drill_path));
+    ASSERT_TRUE(wait_until([&] { return slack_post_mortem(h.slack).find("Total:") != std::string::npos; }, 10s))
+        << slack_post_mortem(h.slack) << "\n--- console ---\n"
+        << console;
+    auto slack = slack_post_mortem(h.slack);
+
+    auto a = words(console), b = words(slack);
+    if (std::getenv("COOLHEAD_DRILL_DUMP")) std::fprintf(stderr, "%s\n---\n%s\n%zu words\n", console.c_str(), slack.c_str(), a.size());
+    std::size_t i = 0;
+    while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+    EXPECT_EQ(i, a.size()) << "console: " << window(a, i) << "\nslack:   " << window(b, i) << "\n--- console ---\n"
+                           << console << "\n--- slack ---\n"
+                           << slack;
+    EXPECT_EQ(a.size(), b.size());
+    EXPECT_GE(a.size(), 300u) << "a whole post-mortem";
+}
+
+} // namespace
+} // namespace coolhead::slack_it
