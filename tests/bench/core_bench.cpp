@@ -2,8 +2,8 @@
 // parsing a command, replaying an incident's events (what a cache miss or a restart costs),
 // deciding a command on a loaded state, and rendering the post-mortem as Slack mrkdwn and
 // Mattermost markdown, split into messages. Run by hand:
-//   cmake --preset release && cmake --build --preset release --target coolhead_core_bench
-//   ./build/release/coolhead_core_bench
+//   cmake --preset bench && cmake --build --preset bench
+//   build/bench/coolhead_core_bench
 #include "bot/adapters/mattermost/markdown.hpp"
 #include "bot/adapters/slack/mrkdwn.hpp"
 #include "commands/decide.hpp"

@@ -4,8 +4,9 @@
 // wait while a transaction runs share the next one, so commits/s should grow with committers
 // while transactions/s stays near the disk's fsync rate.
 //
-//   build/store/coolhead_store_bench                  # database under $TMPDIR (or /tmp)
-//   TMPDIR=/var/tmp build/store/coolhead_store_bench  # another file system
+//   cmake --preset bench && cmake --build --preset bench
+//   build/bench/coolhead_store_bench                  # database under $TMPDIR (or /tmp)
+//   TMPDIR=/var/tmp build/bench/coolhead_store_bench  # another file system
 //
 // Counters: items_per_second = commits/s; commits_per_txn = commits per transaction (fsync).
 #include "bot/log/log.hpp"
