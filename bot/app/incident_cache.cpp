@@ -7,15 +7,24 @@ using boost::system::result;
 
 asio::awaitable<result<commands::incident_state const*>> incident_cache::get(std::uint64_t number)
 {
-    auto& s = states_[number];
-    auto more = co_await store_.load(number, s.seq);
-    if (!more) co_return more.error();
-    for (auto const& e : *more) commands::apply(s, e);
-    if (!s.exists()) {
-        states_.erase(number);
-        co_return static_cast<commands::incident_state const*>(nullptr);
+    // Several coroutines may bring the same incident up to date at once (a command, the
+    // reminder timers, another command on another connection): each reads from where the state
+    // was when it asked, and on return applies only what nobody applied meanwhile. A state is
+    // therefore always a prefix of the stored log, never a log with events applied twice.
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        auto const from = states_[number].seq;
+        auto more = co_await store_.load(number, from);
+        if (!more) co_return more.error();
+        auto& s = states_[number]; // looked up again: it may have been dropped meanwhile
+        if (s.seq < from) continue; // dropped and rebuilt behind our back: read again from there
+        for (auto i = static_cast<std::size_t>(s.seq - from); i < more->size(); ++i) commands::apply(s, (*more)[i]);
+        if (!s.exists()) {
+            states_.erase(number);
+            co_return static_cast<commands::incident_state const*>(nullptr);
+        }
+        co_return &s;
     }
-    co_return &s;
+    co_return make_error_code(boost::system::errc::resource_unavailable_try_again);
 }
 
 asio::awaitable<result<commands::incident_state const*>> incident_cache::latest_in(std::string channel)
@@ -46,12 +55,14 @@ asio::awaitable<result<std::vector<commands::incident_state const*>>> incident_c
 
 void incident_cache::committed(std::uint64_t number, std::uint64_t expected_seq, std::vector<commands::event> const& events)
 {
+    // Only a state exactly at `expected_seq` takes the events: one behind will read them on its
+    // next get(), one ahead already has them (a concurrent get() read them back).
     auto& s = states_[number];
-    if (s.seq != expected_seq) {
+    if (s.seq == expected_seq) {
+        for (auto const& e : events) commands::apply(s, e);
+    } else if (s.seq == 0) {
         states_.erase(number);
-        return;
     }
-    for (auto const& e : events) commands::apply(s, e);
 }
 
 } // namespace coolhead::app

@@ -27,8 +27,10 @@ public:
     /// Every incident that is open or still has open follow-ups, up to date, by number.
     boost::asio::awaitable<boost::system::result<std::vector<commands::incident_state const*>>> overview();
 
-    /// Applies events the caller has just committed at `expected_seq`, saving a read. If the
-    /// cached state is not at `expected_seq`, it is dropped and reloaded on the next get().
+    /// Applies events the caller has just committed at `expected_seq`, saving a read. A cached
+    /// state elsewhere is left as it is: it is a prefix of the log, and get() brings it up to date.
+    /// Safe to use from several coroutines on the cache's one thread; states are never dropped
+    /// while they exist, so pointers from get() stay valid.
     void committed(std::uint64_t number, std::uint64_t expected_seq, std::vector<commands::event> const& events);
 
 private:

@@ -1,7 +1,7 @@
 #pragma once
 // Shared bits of the end-to-end tests: where the binary is, a scratch directory, counting.
 
-#include "tests/e2e/process.hpp"
+#include "tests/support/process.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,13 +1,18 @@
 // The shipped drill (config/drills/checkout-outage.txt) played through the fake Slack as five
-// people, and its published post-mortem compared with the one the real `coolhead console`
-// publishes for the same script: the same words in the same order, apart from markup.
+// people: in-process, its published post-mortem compared with the one the real `coolhead
+// console` publishes for the same script (the same words in the same order, apart from
+// markup); and against the real `coolhead run` daemon, configured only through its config file
+// and environment, from start to publish, a SIGTERM, and a restart that still knows the call.
 #include "tests/integration/slack/slack_harness.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/wait.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <csignal>
 #include <cstdlib>
+#include <functional>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -63,9 +68,9 @@ std::string slack_mentions(std::string text)
 }
 
 /// Plays a console drill script through the fake Slack: slash commands as envelopes (acked
-/// before the next line), messages as message events with a ts at the simulated time, `:pin` as
-/// a 📌 on the last message, `:wait` on the simulated clock.
-void play(harness& h, std::string const& script)
+/// before the next line), messages as message events with a ts at the script's time, `:pin` as
+/// a 📌 on the last message, `:wait` handed to `on_wait` (the simulated clock, or nothing).
+void play(fake_slack& slack, std::string const& script, std::function<void(commands::duration)> const& on_wait)
 {
     std::string speaker = "alice";
     std::int64_t now_s = drill_start_s;
@@ -87,17 +92,17 @@ void play(harness& h, std::string const& script)
         }
         if (line.starts_with(":wait ")) {
             auto d = parse_wait(line.substr(6));
-            h.advance(d);
+            on_wait(d);
             now_s += std::chrono::duration_cast<std::chrono::seconds>(d).count();
             continue;
         }
         std::string envelope;
         if (line == ":pin") {
-            envelope = h.slack.newest().reaction_event(true, "pushpin", incident_channel, last_ts, ids.at(who), last_author);
+            envelope = slack.newest().reaction_event(true, "pushpin", incident_channel, last_ts, ids.at(who), last_author);
         } else if (line.starts_with("/")) {
             auto sp = line.find(' ');
             auto text = sp == std::string::npos ? std::string{} : slack_mentions(line.substr(sp + 1));
-            envelope = h.slack.newest().slash_command(line.substr(0, sp), text, incident_channel, ids.at(who), who);
+            envelope = slack.newest().slash_command(line.substr(0, sp), text, incident_channel, ids.at(who), who);
         } else {
             message_event_args m;
             m.user = ids.at(who);
@@ -105,10 +110,20 @@ void play(harness& h, std::string const& script)
             m.ts = std::to_string(now_s) + "." + std::to_string(100000 + ++seq);
             last_ts = m.ts;
             last_author = m.user;
-            envelope = h.slack.newest().message_event(m);
+            envelope = slack.newest().message_event(m);
         }
-        if (!h.slack.wait_for_ack(envelope)) throw std::runtime_error("no ack for: " + line);
+        if (!slack.wait_for_ack(envelope, 10s)) throw std::runtime_error("no ack for: " + line);
     }
+}
+
+/// The fake with the people of the drill, known to users.info by the names the console uses.
+fake_slack_options drill_fake()
+{
+    auto fake = fast_fake();
+    fake.users.clear();
+    for (auto const& [name, id] : ids) fake.users.push_back({id, name, name, name, false});
+    fake.users.push_back({"U0FAKEBOT", "coolhead", "coolhead", "coolhead", true});
+    return fake;
 }
 
 /// The words of a post-mortem without its markup: entities decoded, Slack user mentions as
@@ -189,14 +204,9 @@ TEST(slack_call, the_drill_gives_the_same_post_mortem_as_the_console)
     std::filesystem::remove_all(dir);
     ASSERT_FALSE(console.empty()) << "the console published no post-mortem";
 
-    // The people of the drill, known to users.info by the names the console uses.
-    auto fake = fast_fake();
-    fake.users.clear();
-    for (auto const& [name, id] : ids) fake.users.push_back({id, name, name, name, false});
-    fake.users.push_back({"U0FAKEBOT", "coolhead", "coolhead", "coolhead", true});
-    harness h({}, fake);
+    harness h({}, drill_fake());
     ASSERT_TRUE(h.slack.wait_for_open_connections(1));
-    play(h, read_file(drill_path));
+    play(h.slack, read_file(drill_path), [&](commands::duration d) { h.advance(d); });
     ASSERT_TRUE(wait_until([&] { return slack_post_mortem(h.slack).find("Total:") != std::string::npos; }, 10s))
         << slack_post_mortem(h.slack) << "\n--- console ---\n"
         << console;
@@ -211,6 +221,77 @@ TEST(slack_call, the_drill_gives_the_same_post_mortem_as_the_console)
                            << slack;
     EXPECT_EQ(a.size(), b.size());
     EXPECT_GE(a.size(), 300u) << "a whole post-mortem";
+}
+
+// `coolhead run` against the fake Slack, set up the way an operator would: a config file naming
+// the API URL and the CA, tokens in the environment. The whole drill (waits skipped: the daemon
+// runs on the real clock), then SIGTERM: exit 0, links closed going away. Started again on the
+// same store, it still knows the call and its follow-ups.
+TEST(slack_daemon, coolhead_run_completes_the_drill_against_the_fake_slack)
+{
+    fake_slack slack(drill_fake());
+    std::random_device rd;
+    auto dir = std::filesystem::temp_directory_path() /
+               ("coolhead-slack-daemon-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+    std::filesystem::create_directories(dir);
+    auto config = (dir / "coolhead.json").string();
+    {
+        nlohmann::json c = {
+            {"slack", {{"enabled", true}, {"api_url", slack.api_base_url()}, {"ca_file", slack.ca_file()}, {"connections", 1}}},
+            {"store", {{"path", (dir / "coolhead.db").string()}}},
+            {"log", {{"level", "warn"}}},
+        };
+        std::ofstream(config) << c.dump(2);
+    }
+    std::map<std::string, std::string> const env{{"SLACK_APP_TOKEN", slack.options().app_token},
+                                                 {"SLACK_BOT_TOKEN", slack.options().bot_token}};
+    auto const binary = std::string(COOLHEAD_BINARY_DIR) + "/coolhead";
+    {
+        child_process bot(binary, {"run", "--config", config}, env);
+        ASSERT_TRUE(slack.wait_for_open_connections(1, 10s)) << bot.read_some(100ms);
+        ASSERT_TRUE(wait_until([&] { return slack.links().size() == 1 && slack.links()[0].hello_sent; }, 10s));
+        try {
+            play(slack, read_file(drill_path), [](commands::duration) {});
+        } catch (std::exception const& e) {
+            bot.kill(SIGTERM);
+            bot.wait(15s);
+            FAIL() << e.what() << "\n" << bot.err();
+        }
+        // The outbox keeps to about a message a second per channel: the post-mortem waits its turn.
+        if (!wait_until([&] { return slack_post_mortem(slack).find("Total:") != std::string::npos; }, 60s)) {
+            bot.kill(SIGTERM);
+            bot.wait(15s);
+            FAIL() << "no post-mortem posted\n" << bot.err();
+        }
+        auto pm = words(slack_post_mortem(slack));
+        EXPECT_GE(pm.size(), 300u);
+        std::size_t acked = 0;
+        for (auto const& a : slack.acks()) acked += a.payload ? 1u : 0u;
+        EXPECT_GE(acked, 24u) << "every slash command answered in its ack";
+        bot.kill(SIGTERM);
+        auto status = bot.wait(15s);
+        ASSERT_TRUE(status) << "still running 15 s after SIGTERM";
+        EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status << "\n" << bot.err();
+        EXPECT_TRUE(slack.wait_for_open_connections(0, 5s));
+        EXPECT_EQ(bot.err().find(slack.options().bot_token), std::string::npos);
+        EXPECT_EQ(bot.err().find(slack.options().app_token), std::string::npos);
+    }
+    {
+        child_process bot(binary, {"run", "--config", config}, env);
+        ASSERT_TRUE(wait_until([&] { return slack.open_connections() == 1 && slack.newest().info().hello_sent; }, 10s));
+        auto id = slack.newest().slash_command("/incident", "followups", incident_channel, "U0ALICE", "alice");
+        auto a = slack.wait_for_ack(id, 10s);
+        ASSERT_TRUE(a);
+        ASSERT_TRUE(a->payload);
+        auto text = a->payload->value("text", std::string{});
+        for (std::string_view part : {"INC-1", "OPS-101", "OPS-102", "Route config pushes through UAT"})
+            EXPECT_NE(text.find(part), std::string::npos) << part << " in " << text;
+        bot.kill(SIGTERM);
+        auto status = bot.wait(15s);
+        ASSERT_TRUE(status);
+        EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << bot.err();
+    }
+    std::filesystem::remove_all(dir);
 }
 
 } // namespace

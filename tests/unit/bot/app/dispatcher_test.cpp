@@ -6,6 +6,7 @@
 #include "commands/reminders.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
@@ -116,6 +117,31 @@ TEST(dispatcher, a_concurrent_append_is_decided_again_on_the_new_state)
     ASSERT_TRUE(mine);
     EXPECT_EQ(mine->id, 2u) << "decided again: the id follows the other writer's";
     EXPECT_NE(text(r.reply).find("#2"), std::string::npos);
+}
+
+// Two coroutines bringing the same incident up to date at once (a command and the reminder
+// timers, in the daemon) must not apply the same events twice: a state is a prefix of the log.
+TEST(incident_cache, concurrent_reads_apply_each_event_once)
+{
+    harness h;
+    h.say("alice", "/incident start Checkout fails");
+    h.store.yield_in_load = true;
+    for (int i = 0; i < 3; ++i)
+        h.store.logs[1].push_back(commands::event{h.clk.now(), {"bob", "bob"}, commands::note_added{"note " + std::to_string(i)}});
+    std::vector<std::uint64_t> seqs;
+    auto read = [&]() -> asio::awaitable<void> {
+        auto s = co_await h.cache.get(1);
+        if (s && *s) seqs.push_back((*s)->seq);
+    };
+    for (int i = 0; i < 3; ++i) asio::co_spawn(h.io, read(), asio::detached);
+    h.io.restart();
+    h.io.run();
+    EXPECT_EQ(seqs, (std::vector<std::uint64_t>{4, 4, 4}));
+    // And the next command is decided on that state and commits without a conflict.
+    auto commits = h.store.commits;
+    EXPECT_EQ(h.say("carol", "/incident note pool is full").result, handled::status::applied);
+    EXPECT_EQ(h.store.commits, commits + 1);
+    EXPECT_EQ(h.store.logs[1].size(), 5u);
 }
 
 TEST(dispatcher, a_redelivered_message_that_got_only_a_nudge_applies_once_and_says_nothing)

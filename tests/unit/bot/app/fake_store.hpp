@@ -4,6 +4,10 @@
 
 #include "bot/store/event_store.hpp"
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include <functional>
 #include <map>
 
@@ -18,6 +22,8 @@ public:
     int commits = 0;
     bool fail_reads = false;
     int fail_commits = 0;  ///< the next N commits fail
+    /// load() lets other coroutines run before it reads, as a real store's thread hop does.
+    bool yield_in_load = false;
     /// Runs before the next commit is checked, once: lets a test append as "another replica".
     std::function<void(fake_store&)> before_commit;
 
@@ -30,6 +36,7 @@ public:
     }
     boost::asio::awaitable<boost::system::result<std::vector<commands::event>>> load(std::uint64_t n, std::uint64_t after) override
     {
+        if (yield_in_load) co_await boost::asio::post(co_await boost::asio::this_coro::executor, boost::asio::use_awaitable);
         if (fail_reads) co_return boost::system::error_code(5, boost::system::generic_category());
         auto const& log = logs[n];
         co_return std::vector<commands::event>(log.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(after, log.size())), log.end());

@@ -1,4 +1,4 @@
-#include "tests/e2e/process.hpp"
+#include "tests/support/process.hpp"
 
 #include <cerrno>
 #include <cstring>
