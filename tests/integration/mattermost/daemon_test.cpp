@@ -4,6 +4,7 @@
 // `coolhead run` then takes the shipped drill's commands from start to publish, stops cleanly on
 // SIGTERM, and, started again on the same store, still knows the call and its follow-ups.
 #include "tests/integration/mattermost/mattermost_harness.hpp"
+#include "tests/support/drill_script.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/wait.hpp"
 
@@ -16,7 +17,6 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,14 +26,6 @@ namespace {
 using testing::child_process;
 using testing::fake_mattermost;
 using coolhead::test::wait_until;
-
-std::string read_file(std::string const& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 /// A loopback port nobody listens on right now (the daemon binds it a moment later).
 std::uint16_t free_port()
@@ -49,30 +41,13 @@ struct drill_command {
     std::string text;
 };
 
-/// The slash commands of a console drill script, with their speakers (messages, pins and waits
-/// need the simulated clock and the websocket: the in-process drill tests play those).
-std::vector<drill_command> drill_commands(std::string const& script)
+/// The slash commands of the shipped drill with their speakers (messages, pins and waits need
+/// the simulated clock and the websocket: the in-process drill tests play those).
+std::vector<drill_command> drill_commands()
 {
     std::vector<drill_command> out;
-    std::string speaker = "alice";
-    std::istringstream in(script);
-    for (std::string line; std::getline(in, line);) {
-        if (line.empty() || line.starts_with("#")) continue;
-        std::string who = speaker;
-        if (line.starts_with(":as ")) {
-            auto rest = line.substr(4);
-            auto sp = rest.find(' ');
-            if (sp == std::string::npos) {
-                speaker = rest;
-                continue;
-            }
-            who = rest.substr(0, sp);
-            line = rest.substr(sp + 1);
-        }
-        if (!line.starts_with("/")) continue;
-        auto sp = line.find(' ');
-        out.push_back({who, line.substr(0, sp), sp == std::string::npos ? std::string{} : line.substr(sp + 1)});
-    }
+    for (auto const& s : test::read_drill(test::read_text_file(test::shipped_drill_path())))
+        if (s.what == test::drill_step::kind::command) out.push_back({s.who, s.command, s.text});
     return out;
 }
 
@@ -118,7 +93,7 @@ TEST(mattermost_daemon, setup_then_run_takes_the_drill_from_start_to_publish_and
     for (auto const& c : mm.commands()) EXPECT_EQ(c.url, "http://127.0.0.1:" + std::to_string(port) + "/mattermost/command");
     ASSERT_TRUE(std::filesystem::exists(dir / "tokens.json"));
 
-    auto commands = drill_commands(read_file(std::string(COOLHEAD_SOURCE_DIR) + "/config/drills/checkout-outage.txt"));
+    auto commands = drill_commands();
     ASSERT_EQ(commands.size(), 24u);
     {
         child_process bot(binary, {"run", "--config", config}, env);

@@ -4,6 +4,7 @@
 // drill's post-mortem compared with the console's. PROTOCOLS.md section 4, items 9, 12, 20, 23,
 // 25.
 #include "tests/integration/mattermost/mattermost_harness.hpp"
+#include "tests/support/drill_script.hpp"
 #include "tests/support/wait.hpp"
 
 #include <gtest/gtest.h>
@@ -57,14 +58,6 @@ std::size_t runes(std::string_view s)
     return n;
 }
 
-std::string read_file(std::string const& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // ---- the drill ---------------------------------------------------------------------------------
 
 /// One step of a console drill script, as played through the fake Mattermost.
@@ -79,17 +72,6 @@ struct drill_run {
     std::size_t reminders = 0;
 };
 
-commands::duration parse_wait(std::string_view s)
-{
-    std::int64_t minutes = 0, n = 0;
-    for (char c : s) {
-        if (c >= '0' && c <= '9') n = n * 10 + (c - '0');
-        else if (c == 'h') minutes += n * 60, n = 0;
-        else if (c == 'm') minutes += n, n = 0;
-    }
-    return std::chrono::minutes{minutes};
-}
-
 /// Plays a console drill script (`:as NAME [line]`, `:wait D`, `:pin`, slash commands and
 /// messages) through the fake as the named people: commands with invoke_command, messages with
 /// post_message (waiting until the app has them, so the order is the script's), `:pin` as a 📌
@@ -97,48 +79,32 @@ commands::duration parse_wait(std::string_view s)
 drill_run play(harness& h, std::string const& script)
 {
     drill_run run;
-    std::string speaker = "alice";
     std::optional<mattermost_post> last_message;
-    std::istringstream in(script);
-    for (std::string line; std::getline(in, line);) {
-        if (line.empty() || line.starts_with("#")) continue;
-        std::string who = speaker;
-        if (line.starts_with(":as ")) {
-            auto rest = line.substr(4);
-            auto sp = rest.find(' ');
-            if (sp == std::string::npos) {
-                speaker = rest;
-                continue;
-            }
-            who = rest.substr(0, sp);
-            line = rest.substr(sp + 1);
-        }
-        if (line.starts_with(":wait ")) {
-            run.reminders += h.advance(parse_wait(line.substr(6)));
+    for (auto const& d : test::read_drill(script)) {
+        auto const& who = d.who;
+        if (d.what == test::drill_step::kind::wait) {
+            run.reminders += h.advance(d.wait);
             continue;
         }
-        if (line == ":pin") {
+        if (d.what == test::drill_step::kind::pin) {
             if (!last_message) throw std::runtime_error("nothing to pin");
             auto before = h.deliveries("reaction").size();
             h.mm.add_reaction(h.mm.user_id(who), last_message->id, "pushpin");
             if (!h.wait_for_deliveries("reaction", before + 1)) throw std::runtime_error("the pin did not reach the app");
             continue;
         }
-        step s{who, line, {}};
-        if (line.starts_with("/")) {
-            auto sp = line.find(' ');
-            auto cmd = line.substr(0, sp);
-            auto text = sp == std::string::npos ? std::string{} : line.substr(sp + 1);
-            s.answer = h.command(h.mm.user_id(who), cmd, text);
-            if (s.answer.status != 200) throw std::runtime_error("no answer to " + line + ": " + s.answer.error);
+        step s{who, d.line, {}};
+        if (d.what == test::drill_step::kind::command) {
+            s.answer = h.command(h.mm.user_id(who), d.command, d.text);
+            if (s.answer.status != 200) throw std::runtime_error("no answer to " + d.line + ": " + s.answer.error);
         } else {
-            auto p = h.mm.post_message(h.mm.incident_channel(), h.mm.user_id(who), line);
+            auto p = h.mm.post_message(h.mm.incident_channel(), h.mm.user_id(who), d.text);
             if (!wait_until([&] {
-                    for (auto const& d : h.deliveries())
-                        if (d.delivery_id == "post:" + p.id) return true;
+                    for (auto const& del : h.deliveries())
+                        if (del.delivery_id == "post:" + p.id) return true;
                     return false;
                 }))
-                throw std::runtime_error("the message did not reach the app: " + line);
+                throw std::runtime_error("the message did not reach the app: " + d.line);
             last_message = p;
         }
         run.steps.push_back(std::move(s));
@@ -146,7 +112,6 @@ drill_run play(harness& h, std::string const& script)
     return run;
 }
 
-std::string const drill_path = std::string(COOLHEAD_SOURCE_DIR) + "/config/drills/checkout-outage.txt";
 
 /// The published post-mortem's posts (from its heading to the end of the post-mortem), joined.
 std::string published_post_mortem(fake_mattermost const& mm)
@@ -159,15 +124,6 @@ std::string published_post_mortem(fake_mattermost const& mm)
         if (in) out += p.message + "\n";
     }
     return out;
-}
-
-/// The console's published post-mortem: the message that starts with its heading.
-std::string console_post_mortem(std::string const& out)
-{
-    auto start = out.find("\n# Post-mortem: **INC-1**");
-    if (start == std::string::npos) return {};
-    auto end = out.find("\n\n[#", start);
-    return out.substr(start + 1, end == std::string::npos ? std::string::npos : end - start);
 }
 
 } // namespace
@@ -322,7 +278,7 @@ TEST(mattermost_call, the_shipped_drill_runs_from_start_to_a_published_post_mort
     fake.channels[0].name = "ops";
     harness h({}, fake);
     ASSERT_TRUE(h.mm.wait_for_connections(1));
-    auto run = play(h, read_file(drill_path));
+    auto run = play(h, test::read_text_file(test::shipped_drill_path()));
     h.post(notice(h.mm.incident_channel(), "end of call"));
     ASSERT_TRUE(wait_until(
         [&] {
@@ -412,9 +368,9 @@ TEST(mattermost_call, the_drill_gives_the_same_post_mortem_as_the_console)
     std::filesystem::create_directories(dir);
     auto out_file = dir / "console.out";
     auto cmd = std::string(COOLHEAD_BINARY_DIR) + "/coolhead console --clock simulated --start 2026-11-23T03:00:00Z --store '" +
-               (dir / "drill.db").string() + "' --as alice --channel ops < '" + drill_path + "' > '" + out_file.string() + "' 2>/dev/null";
+               (dir / "drill.db").string() + "' --as alice --channel ops < '" + test::shipped_drill_path() + "' > '" + out_file.string() + "' 2>/dev/null";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
-    auto console = console_post_mortem(read_file(out_file.string()));
+    auto console = test::console_post_mortem(test::read_text_file(out_file.string()));
     std::filesystem::remove_all(dir);
     ASSERT_FALSE(console.empty()) << "the console published no post-mortem";
 
@@ -422,7 +378,7 @@ TEST(mattermost_call, the_drill_gives_the_same_post_mortem_as_the_console)
     fake.channels[0].name = "ops";
     harness h({}, fake);
     ASSERT_TRUE(h.mm.wait_for_connections(1));
-    play(h, read_file(drill_path));
+    play(h, test::read_text_file(test::shipped_drill_path()));
     ASSERT_TRUE(wait_until([&] { return plain(published_post_mortem(h.mm)).find("Total:") != std::string::npos; }, 10s))
         << published_post_mortem(h.mm) << "\n--- console ---\n" << console;
     auto mattermost = published_post_mortem(h.mm);

@@ -4,6 +4,7 @@
 // markup); and against the real `coolhead run` daemon, configured only through its config file
 // and environment, from start to publish, a SIGTERM, and a restart that still knows the call.
 #include "tests/integration/slack/slack_harness.hpp"
+#include "tests/support/drill_script.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/wait.hpp"
 
@@ -29,29 +30,9 @@ using coolhead::test::wait_until;
 
 constexpr char const* incident_channel = "C0INCIDENT1";
 constexpr std::int64_t drill_start_s = 1'795'402'800; // 2026-11-23T03:00:00Z, the harness's clock
-std::string const drill_path = std::string(COOLHEAD_SOURCE_DIR) + "/config/drills/checkout-outage.txt";
 
 std::map<std::string, std::string> const ids{
     {"alice", "U0ALICE"}, {"bob", "U0BOB"}, {"carol", "U0CAROL"}, {"dana", "U0DANA"}, {"erin", "U0ERIN"}};
-
-std::string read_file(std::string const& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-commands::duration parse_wait(std::string_view s)
-{
-    std::int64_t minutes = 0, n = 0;
-    for (char c : s) {
-        if (c >= '0' && c <= '9') n = n * 10 + (c - '0');
-        else if (c == 'h') minutes += n * 60, n = 0;
-        else if (c == 'm') minutes += n, n = 0;
-    }
-    return std::chrono::minutes{minutes};
-}
 
 /// `@name` as Slack sends it in a slash command with should_escape on: `<@U…|name>`.
 std::string slack_mentions(std::string text)
@@ -72,47 +53,34 @@ std::string slack_mentions(std::string text)
 /// a 📌 on the last message, `:wait` handed to `on_wait` (the simulated clock, or nothing).
 void play(fake_slack& slack, std::string const& script, std::function<void(commands::duration)> const& on_wait)
 {
-    std::string speaker = "alice";
     std::int64_t now_s = drill_start_s;
     int seq = 0;
     std::string last_ts, last_author;
-    std::istringstream in(script);
-    for (std::string line; std::getline(in, line);) {
-        if (line.empty() || line.starts_with("#")) continue;
-        std::string who = speaker;
-        if (line.starts_with(":as ")) {
-            auto rest = line.substr(4);
-            auto sp = rest.find(' ');
-            if (sp == std::string::npos) {
-                speaker = rest;
-                continue;
-            }
-            who = rest.substr(0, sp);
-            line = rest.substr(sp + 1);
-        }
-        if (line.starts_with(":wait ")) {
-            auto d = parse_wait(line.substr(6));
-            on_wait(d);
-            now_s += std::chrono::duration_cast<std::chrono::seconds>(d).count();
-            continue;
-        }
+    for (auto const& step : test::read_drill(script)) {
         std::string envelope;
-        if (line == ":pin") {
-            envelope = slack.newest().reaction_event(true, "pushpin", incident_channel, last_ts, ids.at(who), last_author);
-        } else if (line.starts_with("/")) {
-            auto sp = line.find(' ');
-            auto text = sp == std::string::npos ? std::string{} : slack_mentions(line.substr(sp + 1));
-            envelope = slack.newest().slash_command(line.substr(0, sp), text, incident_channel, ids.at(who), who);
-        } else {
+        switch (step.what) {
+        case test::drill_step::kind::wait:
+            on_wait(step.wait);
+            now_s += std::chrono::duration_cast<std::chrono::seconds>(step.wait).count();
+            continue;
+        case test::drill_step::kind::pin:
+            envelope = slack.newest().reaction_event(true, "pushpin", incident_channel, last_ts, ids.at(step.who), last_author);
+            break;
+        case test::drill_step::kind::command:
+            envelope = slack.newest().slash_command(step.command, slack_mentions(step.text), incident_channel, ids.at(step.who), step.who);
+            break;
+        case test::drill_step::kind::message: {
             message_event_args m;
-            m.user = ids.at(who);
-            m.text = line;
+            m.user = ids.at(step.who);
+            m.text = step.text;
             m.ts = std::to_string(now_s) + "." + std::to_string(100000 + ++seq);
             last_ts = m.ts;
             last_author = m.user;
             envelope = slack.newest().message_event(m);
+            break;
         }
-        if (!slack.wait_for_ack(envelope, 10s)) throw std::runtime_error("no ack for: " + line);
+        }
+        if (!slack.wait_for_ack(envelope, 10s)) throw std::runtime_error("no ack for: " + step.line);
     }
 }
 
@@ -160,15 +128,6 @@ std::vector<std::string> words(std::string text)
     return out;
 }
 
-/// The console's published post-mortem: the message that starts with its heading.
-std::string console_post_mortem(std::string const& out)
-{
-    auto start = out.find("\n# Post-mortem: **INC-1**");
-    if (start == std::string::npos) return {};
-    auto end = out.find("\n\n[#", start);
-    return out.substr(start + 1, end == std::string::npos ? std::string::npos : end - start);
-}
-
 /// Slack's published post-mortem: its messages from the heading to the closing notice.
 std::string slack_post_mortem(fake_slack const& slack)
 {
@@ -197,16 +156,16 @@ TEST(slack_call, the_drill_gives_the_same_post_mortem_as_the_console)
     std::filesystem::create_directories(dir);
     auto out_file = dir / "console.out";
     auto cmd = std::string(COOLHEAD_BINARY_DIR) + "/coolhead console --clock simulated --start 2026-11-23T03:00:00Z --store '" +
-               (dir / "drill.db").string() + "' --as alice --channel ops < '" + drill_path + "' > '" + out_file.string() +
+               (dir / "drill.db").string() + "' --as alice --channel ops < '" + test::shipped_drill_path() + "' > '" + out_file.string() +
                "' 2>/dev/null";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
-    auto console = console_post_mortem(read_file(out_file.string()));
+    auto console = test::console_post_mortem(test::read_text_file(out_file.string()));
     std::filesystem::remove_all(dir);
     ASSERT_FALSE(console.empty()) << "the console published no post-mortem";
 
     harness h({}, drill_fake());
     ASSERT_TRUE(h.slack.wait_for_open_connections(1));
-    play(h.slack, read_file(drill_path), [&](commands::duration d) { h.advance(d); });
+    play(h.slack, test::read_text_file(test::shipped_drill_path()), [&](commands::duration d) { h.advance(d); });
     ASSERT_TRUE(wait_until([&] { return slack_post_mortem(h.slack).find("Total:") != std::string::npos; }, 10s))
         << slack_post_mortem(h.slack) << "\n--- console ---\n"
         << console;
@@ -251,7 +210,7 @@ TEST(slack_daemon, coolhead_run_completes_the_drill_against_the_fake_slack)
         ASSERT_TRUE(slack.wait_for_open_connections(1, 10s)) << bot.read_some(100ms);
         ASSERT_TRUE(wait_until([&] { return slack.links().size() == 1 && slack.links()[0].hello_sent; }, 10s));
         try {
-            play(slack, read_file(drill_path), [](commands::duration) {});
+            play(slack, test::read_text_file(test::shipped_drill_path()), [](commands::duration) {});
         } catch (std::exception const& e) {
             bot.kill(SIGTERM);
             bot.wait(15s);
