@@ -7,7 +7,7 @@ namespace {
 
 std::string two(long v)
 {
-    char buf[8];
+    char buf[24]; // room for any long, so the compiler can see nothing is cut
     std::snprintf(buf, sizeof buf, "%02ld", v);
     return buf;
 }
@@ -20,7 +20,7 @@ std::string format_iso8601(timestamp t)
     auto day = floor<days>(t);
     year_month_day ymd{day};
     hh_mm_ss hms{floor<seconds>(t - day)};
-    char buf[32];
+    char buf[96]; // room for any values of these types, so the compiler can see nothing is cut
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02lldZ", static_cast<int>(ymd.year()),
                   static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                   static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
