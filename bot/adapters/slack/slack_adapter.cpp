@@ -629,6 +629,21 @@ asio::awaitable<send_outcome> slack_adapter::send(std::string const& channel, ou
                     channel, msg.target, r.status.error);
         co_return send_outcome{send_outcome::kind::failed};
     case error_kind::rejected:
+        if (r.status.error == "not_in_channel" && !join_refused_.contains(channel)) {
+            // Someone ran a command in a public channel the bot was never invited to: join it
+            // (channels:join) and send again, rather than go quiet there.
+            auto joined = co_await api_.post("conversations.join", join_body(channel));
+            if (joined.transport_ok && joined.status.ok) {
+                log_->info("event=slack_joined_channel channel={}", channel);
+                co_return send_outcome{send_outcome::kind::retry_after, std::chrono::milliseconds{0}};
+            }
+            if (joined.transport_ok && !joined.rate_limited()) {
+                auto k = classify_error(joined.status.error);
+                if (k == error_kind::rejected || k == error_kind::unrecoverable) join_refused_.insert(channel);
+            }
+            log_->warn("event=slack_join_failed channel={} error={}", channel,
+                       joined.transport_ok ? joined.status.error : std::string("transport"));
+        }
         if (r.status.error == "not_in_channel" || r.status.error == "channel_not_found")
             log_->error("event=slack_post_rejected channel={} method={} error={} hint=\"invite the bot into the channel: "
                         "/invite @<the app's name>\"",

@@ -37,6 +37,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 namespace coolhead::slack {
@@ -130,6 +131,8 @@ class slack_adapter final : public adapters::chat_adapter {
         std::string text;
     };
     std::map<std::string, std::deque<std::pair<std::string, seen>>> recent_; ///< per channel: ts → message
+    /// Channels conversations.join refused (private ones): the bot waits to be invited there.
+    std::set<std::string> join_refused_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

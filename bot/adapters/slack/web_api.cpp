@@ -40,6 +40,7 @@ constexpr std::array rejected_errors{
     std::string_view{"team_access_not_granted"}, std::string_view{"thread_not_found"},
     std::string_view{"already_in_channel"}, std::string_view{"cant_invite_self"}, std::string_view{"already_pinned"},
     std::string_view{"already_reacted"}, std::string_view{"too_many_reactions"}, std::string_view{"name_taken"},
+    std::string_view{"method_not_supported_for_channel_type"},
     // The request itself
     std::string_view{"msg_too_long"}, std::string_view{"msg_blocks_too_long"}, std::string_view{"no_text"},
     std::string_view{"invalid_blocks"}, std::string_view{"invalid_blocks_format"}, std::string_view{"too_many_attachments"},
@@ -125,6 +126,11 @@ std::string post_ephemeral_body(std::string_view channel, std::string_view user,
 std::string update_body(std::string_view channel, std::string_view ts, std::string_view text)
 {
     return encode_body(json{{"channel", channel}, {"ts", ts}, {"text", text}});
+}
+
+std::string join_body(std::string_view channel)
+{
+    return encode_body(json{{"channel", channel}});
 }
 
 std::string encode_query_value(std::string_view value)

@@ -38,6 +38,9 @@ std::string post_ephemeral_body(std::string_view channel, std::string_view user,
 /// chat.update: `{"channel","text","ts"}`, replacing the text of the message `ts`.
 std::string update_body(std::string_view channel, std::string_view ts, std::string_view text);
 
+/// conversations.join: `{"channel"}` (public channels only; needs the channels:join scope).
+std::string join_body(std::string_view channel);
+
 /// Percent-encodes a query value (RFC 3986: everything but unreserved characters).
 std::string encode_query_value(std::string_view value);
 

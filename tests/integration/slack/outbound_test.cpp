@@ -291,6 +291,35 @@ TEST(slack_redaction, no_secret_reaches_the_log)
         EXPECT_EQ(logs.find(part), std::string::npos) << part;
 }
 
+// Checklist 20: a command in a public channel the bot was never invited to still gets its
+// prompts: the bot joins (conversations.join) and sends again. A private channel cannot be
+// joined: the post is dropped with an operator hint, and the bot does not try to join again.
+TEST(slack_web_api, the_bot_joins_a_public_channel_it_is_not_in_and_says_why_it_cannot_join_a_private_one)
+{
+    auto fake = fast_fake();
+    fake.outside_channels = {"C0PUBLIC1", "C0PRIVATE1"};
+    fake.private_channels = {"C0PRIVATE1"};
+    harness h({}, fake);
+    h.post(notice("C0PUBLIC1", "prompt one"));
+    h.post(notice("C0PUBLIC1", "prompt two"));
+    ASSERT_TRUE(h.slack.wait_for_messages(2, 5s, "C0PUBLIC1"));
+    EXPECT_EQ(texts(h.slack.messages("C0PUBLIC1")), (std::vector<std::string>{"prompt one", "prompt two"}));
+    auto joins = h.slack.calls("conversations.join");
+    ASSERT_EQ(joins.size(), 1u);
+    EXPECT_EQ(joins[0].params.value("channel", ""), "C0PUBLIC1");
+    EXPECT_EQ(h.log_count("event=slack_joined_channel channel=C0PUBLIC1"), 1u);
+
+    h.post(notice("C0PRIVATE1", "never seen"));
+    h.post(notice("C0PRIVATE1", "nor this"));
+    h.post(notice("C0PUBLIC1", "marker"));
+    ASSERT_TRUE(h.slack.wait_for_messages(3, 5s, "C0PUBLIC1"));
+    ASSERT_TRUE(h.wait_for_log("event=slack_post_rejected channel=C0PRIVATE1"));
+    EXPECT_TRUE(wait_until([&] { return h.log_count("event=slack_post_rejected channel=C0PRIVATE1") == 2; }));
+    EXPECT_EQ(h.slack.calls("conversations.join").size(), 2u) << "one join for each channel, no more";
+    EXPECT_EQ(h.log_count("event=slack_join_failed channel=C0PRIVATE1 error=method_not_supported_for_channel_type"), 1u);
+    EXPECT_EQ(h.log_count("hint=\"invite the bot into the channel"), 2u);
+}
+
 // Checklist 3, 6, 10, 11, 12, 19, 23: a whole call as in config/drills/checkout-outage.txt,
 // through Socket Mode and the Web API: several people, roles, hypotheses, a confirmation,
 // options, a veto, a choice, done, tollgates, follow-ups, publish.

@@ -1055,7 +1055,7 @@ fake_slack::fake_slack(fake_slack_options options)
     auto st = st_;
     server_->on_websocket("/link/", [st](websocket_session& s) { return detail::serve_link(st, s); });
     for (auto m : {"apps.connections.open", "chat.postMessage", "chat.postEphemeral", "chat.update",
-                   "users.info", "auth.test", "conversations.history"}) {
+                   "users.info", "auth.test", "conversations.history", "conversations.join"}) {
         detail::route_method(st_, m);
     }
 }

@@ -55,6 +55,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -93,6 +94,11 @@ struct fake_slack_options {
     std::string bot_user_id = "U0FAKEBOT";
     std::string bot_id = "B0FAKEBOT";
     std::string bot_name = "coolhead";
+    /// Channels the bot is not a member of: chat.postMessage and chat.postEphemeral answer
+    /// `not_in_channel` there until conversations.join succeeds.
+    std::set<std::string> outside_channels;
+    /// Private channels: conversations.join answers `method_not_supported_for_channel_type`.
+    std::set<std::string> private_channels;
     /// `users.info` answers from this table; add more with add_user().
     std::vector<slack_user> users = {
         {"U0ALICE", "alice", "Alice", "Alice Archer", false},

@@ -105,6 +105,7 @@ json post_message(web_api_model& m, web_api_call const& call, steady_time now)
 {
     auto msg = message_from(call, now);
     msg.error = chat_error(call, msg);
+    if (msg.error.empty() && m.outside.contains(msg.channel)) msg.error = "not_in_channel";
     if (!msg.error.empty()) {
         auto e = msg.error;
         m.messages.push_back(std::move(msg));
@@ -125,6 +126,7 @@ json post_ephemeral(web_api_model& m, web_api_call const& call, steady_time now)
     // Unverified which error Slack gives for a missing `user`; user_not_in_channel is the
     // documented one for a user who cannot see the message.
     if (msg.error.empty() && msg.user.empty()) msg.error = "user_not_in_channel";
+    if (msg.error.empty() && m.outside.contains(msg.channel)) msg.error = "not_in_channel";
     if (!msg.error.empty()) {
         auto e = msg.error;
         m.messages.push_back(std::move(msg));
@@ -205,6 +207,19 @@ json auth_test(web_api_model& m, web_api_call const& call)
             {"user_id", o.bot_user_id},
             {"bot_id", o.bot_id},
             {"is_enterprise_install", false}};
+}
+
+json conversations_join(web_api_model& m, web_api_call const& call)
+{
+    if (call.auth != token_check::ok) return auth_error(call.auth);
+    auto const channel = str(call.params, "channel");
+    if (channel.empty()) return error("channel_not_found");
+    if (m.options.private_channels.contains(channel)) return error("method_not_supported_for_channel_type");
+    bool const was_member = !m.outside.contains(channel);
+    m.outside.erase(channel);
+    json answer = {{"ok", true}, {"channel", {{"id", channel}, {"is_channel", true}, {"is_member", true}}}};
+    if (was_member) answer["already_in_channel"] = true;
+    return answer;
 }
 
 json conversations_history(web_api_model& m, web_api_call const& call)
@@ -384,6 +399,7 @@ std::size_t code_points(std::string_view utf8) noexcept
 
 web_api_model::web_api_model(fake_slack_options const& o) : options(o)
 {
+    outside.insert(o.outside_channels.begin(), o.outside_channels.end());
     for (auto const& u : o.users)
         users.insert_or_assign(u.id, u);
 }
@@ -413,8 +429,8 @@ std::string const& expected_token(fake_slack_options const& o, std::string_view 
 
 bool is_builtin_method(std::string_view method) noexcept
 {
-    for (std::string_view m : {"apps.connections.open", "chat.postMessage", "chat.postEphemeral",
-                               "chat.update", "users.info", "auth.test", "conversations.history"}) {
+    for (std::string_view m : {"apps.connections.open", "chat.postMessage", "chat.postEphemeral", "chat.update",
+                               "users.info", "auth.test", "conversations.history", "conversations.join"}) {
         if (m == method) return true;
     }
     return false;
@@ -434,6 +450,7 @@ json answer(web_api_model& m, web_api_call const& call, answer_context const& ct
     if (method == "users.info") return users_info(m, call);
     if (method == "auth.test") return auth_test(m, call);
     if (method == "conversations.history") return conversations_history(m, call);
+    if (method == "conversations.join") return conversations_join(m, call);
     if (method == "apps.connections.open") return connections_open(m, call, ctx);
     if (call.auth != token_check::ok) return auth_error(call.auth);
     return error("unknown_method");

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +57,7 @@ struct web_api_model {
     std::map<std::string, slack_user, std::less<>> users;
     std::map<std::string, std::size_t, std::less<>> users_info_calls;
     std::map<std::string, std::vector<history_message>, std::less<>> history; ///< by channel
+    std::set<std::string, std::less<>> outside; ///< channels the bot has not joined
     std::vector<posted_message> messages;
     std::map<std::string, ticket_state, std::less<>> tickets;
     std::vector<std::string> ticket_order;
