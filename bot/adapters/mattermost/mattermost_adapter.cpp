@@ -167,7 +167,20 @@ asio::awaitable<send_outcome> mattermost_adapter::send(std::string const& channe
                     channel, r.status);
         co_return send_outcome{send_outcome::kind::failed};
     case error_kind::rejected:
-        log_->error("event=mattermost_post_rejected channel={} status={} hint=\"is the bot a member of the channel?\"", channel, r.status);
+        if (r.status == 403 && !msg.target.starts_with("dm:") && !join_refused_.contains(channel)) {
+            // A command ran in a public channel before anyone added the bot: join it and post
+            // again, rather than go quiet there. Private channels need someone to add the bot.
+            auto joined = co_await rest(poster_, net::http_method::post, channel_members_target(channel), add_member_body(bot_user_id_));
+            if (joined.transport_ok && (joined.status == 201 || joined.status == 200)) {
+                log_->info("event=mattermost_joined_channel channel={}", channel);
+                co_return send_outcome{send_outcome::kind::retry_after, std::chrono::milliseconds{0}};
+            }
+            if (joined.transport_ok && classify_status(static_cast<int>(joined.status)) == error_kind::rejected)
+                join_refused_.insert(channel);
+            log_->warn("event=mattermost_join_failed channel={} status={}", channel, joined.status);
+        }
+        log_->error("event=mattermost_post_rejected channel={} status={} hint=\"is the bot a member of the channel? add it: /invite @<the bot's name>\"",
+                    channel, r.status);
         co_return send_outcome{send_outcome::kind::failed};
     }
     co_return send_outcome{send_outcome::kind::failed};

@@ -155,6 +155,7 @@ private:
     std::deque<std::string> handed_order_;
     std::map<std::string, std::string> names_;             ///< user id → username
     std::map<std::string, std::string> direct_channels_;   ///< user id → DM channel id
+    std::set<std::string> join_refused_;                   ///< channels the bot may not join itself
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

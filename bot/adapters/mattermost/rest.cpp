@@ -94,6 +94,16 @@ std::string posts_since_target(std::string_view channel_id, std::int64_t since_m
            std::to_string(std::max<std::int64_t>(since_ms, 0));
 }
 
+std::string channel_members_target(std::string_view channel_id)
+{
+    return "/api/v4/channels/" + detail::percent_encode(channel_id) + "/members";
+}
+
+std::string add_member_body(std::string_view user_id)
+{
+    return detail::dump(nlohmann::ordered_json{{"user_id", user_id}});
+}
+
 request_body register_command_body(command_registration const& r)
 {
     std::string trigger = r.trigger;

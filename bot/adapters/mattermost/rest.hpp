@@ -49,6 +49,11 @@ std::string user_target(std::string_view user_id);
 /// (PROTOCOLS.md 2.4, checklist 17).
 std::string posts_since_target(std::string_view channel_id, std::int64_t since_ms);
 
+/// `POST /api/v4/channels/<id>/members` (the id percent-encoded) and its body
+/// `{"user_id":"<user>"}`: the bot adding itself to a public channel of its team.
+std::string channel_members_target(std::string_view channel_id);
+std::string add_member_body(std::string_view user_id);
+
 /// A slash command to register (mm model/command.go). Method "P" and auto_complete are fixed.
 struct command_registration {
     std::string team_id;     ///< a Mattermost id

@@ -149,16 +149,36 @@ TEST(mattermost_rest, posts_keep_their_order_and_a_429_is_honoured_until_the_res
     EXPECT_NE(calls[1].body.find("b1"), std::string::npos) << "the same post again first";
     EXPECT_TRUE(h.wait_for_log("event=mattermost_rate_limited path=/api/v4/posts retry_after_ms=1000"));
 
-    // A transient 500 is retried; a 403 (not a member) is dropped with a hint; order stays.
+    // A transient 500 is retried; a 403 in a private channel the bot is not in is dropped with
+    // a hint; order stays.
+    std::string const secret_room = "fakechannelprivate00000001";
+    h.mm.add_channel({secret_room, "secret-room", "Secret room", 'P', "", false});
     h.mm.fail_next("/api/v4/posts", 1, 500);
     h.post(notice(ch, "c1"));
-    h.mm.set_member(h.mm.options().channels[1].id, false);
-    h.post(notice(h.mm.options().channels[1].id, "never"));
+    h.post(notice(secret_room, "never"));
     h.post(notice(ch, "c2"));
     ASSERT_TRUE(h.mm.wait_for_bot_posts(ch, 5, 5s));
     EXPECT_EQ(messages(h.mm.bot_posts(ch)), (std::vector<std::string>{"b1", "b2", "b3", "c1", "c2"}));
-    EXPECT_TRUE(h.wait_for_log("event=mattermost_post_rejected channel=" + h.mm.options().channels[1].id));
+    EXPECT_TRUE(h.wait_for_log("event=mattermost_post_rejected channel=" + secret_room));
+    EXPECT_EQ(h.log_count("event=mattermost_join_failed channel=" + secret_room + " status=403"), 1u);
     for (auto const& c : h.mm.requests("/api/v4/posts")) EXPECT_EQ(c.auth, testing::auth_check::ok);
+}
+
+// Checklist 20: a command in a public channel nobody added the bot to still gets its prompts:
+// the bot adds itself (POST /channels/{id}/members) and posts again, once per channel.
+TEST(mattermost_rest, the_bot_joins_a_public_channel_it_is_not_in)
+{
+    harness h;
+    auto const town = h.mm.options().channels[1].id; // public, the bot is not a member
+    h.post(notice(town, "prompt one"));
+    h.post(notice(town, "prompt two"));
+    ASSERT_TRUE(h.mm.wait_for_bot_posts(town, 2, 5s));
+    EXPECT_EQ(messages(h.mm.bot_posts(town)), (std::vector<std::string>{"prompt one", "prompt two"}));
+    auto joins = h.mm.requests("/api/v4/channels/" + town + "/members");
+    ASSERT_EQ(joins.size(), 1u);
+    EXPECT_EQ(nlohmann::json::parse(joins[0].body), (nlohmann::json{{"user_id", h.mm.bot()}}));
+    EXPECT_EQ(joins[0].auth, testing::auth_check::ok);
+    EXPECT_EQ(h.log_count("event=mattermost_joined_channel channel=" + town), 1u);
 }
 
 // Checklist 25: a message longer than a post is split on line boundaries into posts under

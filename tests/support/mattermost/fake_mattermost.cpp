@@ -219,6 +219,7 @@ enum class route_kind {
     posts,
     channel,
     channel_posts,
+    channel_members,
     commands,
     ping,
     custom
@@ -853,6 +854,8 @@ rest_result dispatch(mm_state& st, route const& r, rest_call const& call, std::s
         return m == "GET" ? st.model.get_channel(r.id, request_id) : not_allowed();
     case route_kind::channel_posts:
         return m == "GET" ? st.model.channel_posts(r.id, call.target, request_id) : not_allowed();
+    case route_kind::channel_members:
+        return m == "POST" ? st.model.add_channel_member(r.id, call.body, request_id) : not_allowed();
     case route_kind::posts:
         return m == "POST" ? st.model.create_post(call.body, request_id, now) : not_allowed();
     case route_kind::commands:
@@ -1021,6 +1024,7 @@ void route_channel(state_ptr const& st, std::string const& id)
     if (id.empty()) return;
     route_path(st, "/api/v4/channels/" + id, route{route_kind::channel, id});
     route_path(st, "/api/v4/channels/" + id + "/posts", route{route_kind::channel_posts, id});
+    route_path(st, "/api/v4/channels/" + id + "/members", route{route_kind::channel_members, id});
 }
 
 void add_script(state_ptr const& st, std::string path, script s)

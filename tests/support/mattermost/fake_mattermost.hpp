@@ -50,7 +50,7 @@
 /// - REST (`Authorization: Bearer` checked everywhere except `/api/v4/system/ping` and the
 ///   hooks): `GET /users/me`, `GET /users/{id}`, `GET /users/me/teams`, `GET /teams/{id}`,
 ///   `GET /teams/name/{name}`, `GET /channels/{id}`, `GET /channels/{id}/posts`,
-///   `POST /posts`, `POST|GET /commands`, `GET /system/ping`; on_rest() adds more. Errors are
+///   `POST /channels/{id}/members` (the bot joining a public channel), `POST /posts`, `POST|GET /commands`, `GET /system/ping`; on_rest() adds more. Errors are
 ///   Mattermost AppError bodies `{"id","message","detailed_error","request_id","status_code",
 ///   "is_oauth"}` with real HTTP statuses and real ids; every answer carries `X-Request-Id` and
 ///   `X-Version-Id`.

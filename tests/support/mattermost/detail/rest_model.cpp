@@ -311,6 +311,24 @@ rest_result rest_model::get_team(std::string_view key, bool by_name, std::string
     return r;
 }
 
+rest_result rest_model::add_channel_member(std::string_view channel_id, std::string const& body,
+                                           std::string const& request_id)
+{
+    auto j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || str(j, "user_id").empty())
+        return error_result(400, "api.context.invalid_body_param.app_error", "Invalid or missing user_id in request body.",
+                            request_id);
+    auto* c = channel(channel_id);
+    if (!c || str(j, "user_id") != options.bot_user_id || c->type != 'O' || team_of(*c) != options.team_id)
+        return permission_denied(request_id);
+    c->bot_member = true;
+    rest_result r;
+    r.status = 201;
+    r.body = {{"channel_id", c->id}, {"user_id", options.bot_user_id}, {"roles", "channel_user"},
+              {"msg_count", 0}, {"mention_count", 0}, {"notify_props", json::object()}};
+    return r;
+}
+
 rest_result rest_model::create_post(std::string const& body, std::string const& request_id, steady_time now)
 {
     post_attempt a;

@@ -83,6 +83,10 @@ struct rest_model {
     rest_result channel_posts(std::string_view channel_id, std::string_view target,
                               std::string const& request_id);
     rest_result create_command(std::string const& body, std::string const& request_id);
+    /// POST /channels/{id}/members {"user_id"}: the bot joins a public channel of its team
+    /// (201 with the channel member); anything else is a 403, as for a bot without
+    /// manage_private_channel_members.
+    rest_result add_channel_member(std::string_view channel_id, std::string const& body, std::string const& request_id);
     rest_result list_commands(std::string_view target, std::string const& request_id);
 };
 
