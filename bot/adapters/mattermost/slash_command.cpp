@@ -3,6 +3,8 @@
 #include "bot/adapters/mattermost/detail/json_fields.hpp"
 #include "bot/adapters/mattermost/detail/utf8.hpp"
 
+#include <boost/url/encoding_opts.hpp>
+#include <boost/url/pct_string_view.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -13,35 +15,15 @@
 namespace coolhead::mattermost {
 namespace {
 
-int hex_value(char c) noexcept
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/// Decodes one key or value; nothing if a `%` is not followed by two hex digits.
+/// Decodes one key or value (`+` is a space); nothing if a `%` is not followed by two hex
+/// digits.
 std::optional<std::string> decode_component(std::string_view s)
 {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        char const c = s[i];
-        if (c == '+') {
-            out += ' ';
-        } else if (c == '%') {
-            if (i + 2 >= s.size()) return std::nullopt; // needs two more characters
-            int const hi = hex_value(s[i + 1]);
-            int const lo = hex_value(s[i + 2]);
-            if (hi < 0 || lo < 0) return std::nullopt;
-            out += static_cast<char>(hi * 16 + lo);
-            i += 2;
-        } else {
-            out += c;
-        }
-    }
-    return detail::valid_utf8(out);
+    auto pct = boost::urls::make_pct_string_view(s);
+    if (!pct) return std::nullopt;
+    boost::urls::encoding_opts opt;
+    opt.space_as_plus = true;
+    return detail::valid_utf8(pct->decode(opt));
 }
 
 /// The single-valued fields of a request, in the order of slash_command.

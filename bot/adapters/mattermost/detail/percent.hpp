@@ -1,34 +1,19 @@
 #pragma once
-/// Internal to coolhead_mattermost_codec: percent-encoding of query values (RFC 3986).
+/// Internal to coolhead_mattermost_codec: percent-encoding of path segments and query values
+/// (RFC 3986), by Boost.URL.
+
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <string>
 #include <string_view>
 
 namespace coolhead::mattermost::detail {
 
-inline bool is_unreserved(char c) noexcept
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-           c == '_' || c == '~';
-}
-
 /// Everything but unreserved characters as %XX (upper-case hex).
 inline std::string percent_encode(std::string_view s)
 {
-    constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        if (is_unreserved(c)) {
-            out += c;
-        } else {
-            auto const b = static_cast<unsigned char>(c);
-            out += '%';
-            out += hex[b >> 4U];
-            out += hex[b & 0x0FU];
-        }
-    }
-    return out;
+    return boost::urls::encode(s, boost::urls::unreserved_chars);
 }
 
 } // namespace coolhead::mattermost::detail
