@@ -57,12 +57,13 @@ void incident_cache::committed(std::uint64_t number, std::uint64_t expected_seq,
 {
     // Only a state exactly at `expected_seq` takes the events: one behind will read them on its
     // next get(), one ahead already has them (a concurrent get() read them back).
-    auto& s = states_[number];
-    if (s.seq == expected_seq) {
-        for (auto const& e : events) commands::apply(s, e);
-    } else if (s.seq == 0) {
-        states_.erase(number);
+    auto it = states_.find(number);
+    if (it == states_.end()) {
+        if (expected_seq != 0) return; // not cached: the next get() reads it whole
+        it = states_.emplace(number, commands::incident_state{}).first;
     }
+    if (it->second.seq == expected_seq)
+        for (auto const& e : events) commands::apply(it->second, e);
 }
 
 } // namespace coolhead::app

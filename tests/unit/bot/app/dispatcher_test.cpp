@@ -144,6 +144,27 @@ TEST(incident_cache, concurrent_reads_apply_each_event_once)
     EXPECT_EQ(h.store.logs[1].size(), 5u);
 }
 
+// A commit reported after a concurrent read already brought the state past it is not applied
+// again; one reported for an incident nobody cached leaves it to the next read.
+TEST(incident_cache, a_commit_the_state_already_has_is_not_applied_again)
+{
+    harness h;
+    h.say("alice", "/incident start Checkout fails");
+    commands::event note{h.clk.now(), {"bob", "bob"}, commands::hypothesis_proposed{1, "pool is full"}};
+    h.store.logs[1].push_back(note); // the commit landed...
+    auto read = h.run(h.cache.get(1)); // ...and a read saw it before the committer reported it
+    ASSERT_TRUE(read && *read);
+    EXPECT_EQ((*read)->seq, 2u);
+    h.cache.committed(1, 1, {note});
+    EXPECT_EQ((*read)->seq, 2u) << "applied once";
+    EXPECT_EQ((*read)->hypotheses.size(), 1u);
+
+    h.cache.committed(7, 3, {note}); // never read: nothing cached, nothing invented
+    auto none = h.run(h.cache.get(7));
+    ASSERT_TRUE(none);
+    EXPECT_EQ(*none, nullptr);
+}
+
 TEST(dispatcher, a_redelivered_message_that_got_only_a_nudge_applies_once_and_says_nothing)
 {
     harness h;
