@@ -491,27 +491,19 @@ asio::awaitable<void> slack_adapter::on_event(std::shared_ptr<link> l, envelope 
 
     auto const* m = std::get_if<message_event>(&p.event);
     if (m && (m->fields.subtype == "message_changed" || m->fields.subtype == "message_deleted")) {
-        // An edit or a deletion: the timeline keeps what was pinned and marks the change. Who
-        // made it is the message's author (Slack lets only the author edit; a deletion by an
-        // admin still concerns the author's message).
-        bool const changed = m->fields.subtype == "message_changed";
-        auto const* now = changed && m->message ? &*m->message : nullptr;
-        auto const* before = m->previous_message ? &*m->previous_message : nullptr;
-        auto ts = changed ? (now ? now->ts : std::string{}) : (!m->deleted_ts.empty() ? m->deleted_ts : (before ? before->ts : ""));
-        auto author = now ? now->user : (before ? before->user : std::string{});
-        bool by_a_bot = (now && !now->bot_id.empty()) || (before && !before->bot_id.empty()) || author == bot_user_id_;
-        // Slack also sends message_changed when only an unfurl or a thread count changed.
-        bool text_same = changed && now && before && now->text == before->text;
-        if (ts.empty() || author.empty() || by_a_bot || text_same || (changed && !now)) {
+        // An edit or a deletion: the timeline keeps what was pinned and marks the change (a
+        // deletion by an admin still concerns the author's message).
+        auto change = person_message_change(*m, bot_user_id_);
+        if (!change) {
             ack(*l, slack::ack(e.envelope_id));
             co_return;
         }
-        if (changed) remember(m->channel, ts, author, now->text);
-        auto name = co_await bounded_name(author);
+        if (!change->deleted) remember(m->channel, change->ts, change->author, change->text);
+        auto name = co_await bounded_name(change->author);
         in.channel = {m->channel, {}};
-        in.user = {author, std::move(name)};
-        if (changed) in.what = adapters::message_edited{ts, now->text};
-        else in.what = adapters::message_deleted{ts};
+        in.user = {change->author, std::move(name)};
+        if (change->deleted) in.what = adapters::message_deleted{change->ts};
+        else in.what = adapters::message_edited{change->ts, change->text};
     } else if (m) {
         if (!m->fields.ts.empty()) remember(m->channel, m->fields.ts, m->fields.user, m->fields.text);
         bool ours = m->fields.user == bot_user_id_ || (!bot_id_.empty() && m->fields.bot_id == bot_id_);

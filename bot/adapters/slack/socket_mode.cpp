@@ -241,6 +241,30 @@ bool is_person_message(message_event const& m) noexcept
     return plain && m.fields.bot_id.empty() && !m.fields.user.empty();
 }
 
+std::optional<message_change> person_message_change(message_event const& m, std::string_view bot_user_id)
+{
+    auto const* before = m.previous_message ? &*m.previous_message : nullptr;
+    message_change out;
+    if (m.fields.subtype == "message_changed") {
+        if (!m.message) return std::nullopt;
+        auto const& now = *m.message;
+        if (!now.bot_id.empty() || (before && now.text == before->text)) return std::nullopt;
+        out.ts = now.ts;
+        out.author = now.user;
+        out.text = now.text;
+    } else if (m.fields.subtype == "message_deleted") {
+        if (!before || !before->bot_id.empty()) return std::nullopt;
+        out.deleted = true;
+        out.ts = m.deleted_ts.empty() ? before->ts : m.deleted_ts;
+        out.author = before->user;
+    } else {
+        return std::nullopt;
+    }
+    if (out.ts.empty() || out.author.empty() || out.author == bot_user_id) return std::nullopt;
+    if (before && !before->bot_id.empty()) return std::nullopt;
+    return out;
+}
+
 frame parse_frame(std::string_view text)
 {
     if (text.size() > max_frame_bytes) return malformed{"frame too large", {}};

@@ -102,6 +102,20 @@ struct message_event {
 /// deletions, joins, bot posts (ours included) and the like are false.
 bool is_person_message(message_event const& m) noexcept;
 
+/// An edit or a deletion of a person's message, as the timeline needs it.
+struct message_change {
+    bool deleted = false;
+    std::string ts;     ///< the edited or deleted message's ts
+    std::string author; ///< who wrote it (Slack lets only the author edit)
+    std::string text;   ///< edits: the text as it is now
+    friend bool operator==(message_change const&, message_change const&) = default;
+};
+
+/// A `message_changed` that changed the text, or a `message_deleted`, of a message a person
+/// wrote (no bot_id, not `bot_user_id`); nothing for anything else, including edits Slack sends
+/// when only an unfurl or a thread's reply count changed.
+std::optional<message_change> person_message_change(message_event const& m, std::string_view bot_user_id);
+
 /// `reaction_added` / `reaction_removed`. `user`, `reaction` and `item.type` are required.
 struct reaction_event {
     bool added = true;        ///< reaction_added, else reaction_removed

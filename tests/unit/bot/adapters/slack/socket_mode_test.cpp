@@ -184,6 +184,36 @@ TEST(slack_socket_mode_frames, events_api_message_deleted)
     EXPECT_FALSE(is_person_message(m));
 }
 
+TEST(slack_socket_mode_frames, a_person_s_edit_or_deletion_is_a_change_and_nothing_else_is)
+{
+    auto changed = event_of<message_event>("event_message_changed.json");
+    EXPECT_EQ(person_message_change(changed, "U0COOLHEAD"),
+              (message_change{false, "1795402980.000200", "U0BOB00001", "error rate on /pay is 35%"}));
+    auto deleted = event_of<message_event>("event_message_deleted.json");
+    auto gone = person_message_change(deleted, "U0COOLHEAD");
+    ASSERT_TRUE(gone);
+    EXPECT_TRUE(gone->deleted);
+    EXPECT_EQ(gone->ts, "1795403060.000500");
+    EXPECT_EQ(gone->author, "U0BOB00001");
+
+    auto unfurl = changed;
+    unfurl.message->text = unfurl.previous_message->text;
+    EXPECT_FALSE(person_message_change(unfurl, "U0COOLHEAD")) << "only an unfurl or a reply count changed";
+    EXPECT_FALSE(person_message_change(changed, "U0BOB00001")) << "the bot's own message";
+    auto by_bot = changed;
+    by_bot.message->bot_id = "B0OTHER";
+    EXPECT_FALSE(person_message_change(by_bot, "U0COOLHEAD"));
+    auto no_message = changed;
+    no_message.message.reset();
+    EXPECT_FALSE(person_message_change(no_message, "U0COOLHEAD"));
+    auto no_previous = deleted;
+    no_previous.previous_message.reset();
+    EXPECT_FALSE(person_message_change(no_previous, "U0COOLHEAD")) << "no author to attribute it to";
+    auto plain = changed;
+    plain.fields.subtype.clear();
+    EXPECT_FALSE(person_message_change(plain, "U0COOLHEAD"));
+}
+
 TEST(slack_socket_mode_frames, events_api_reactions)
 {
     auto added = event_of<reaction_event>("event_reaction_added_pushpin.json");
