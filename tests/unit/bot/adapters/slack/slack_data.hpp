@@ -1,61 +1,25 @@
 #pragma once
-// Test support: the real-shaped Slack payloads in tests/data/slack/.
+// Test support: the real-shaped Slack payloads in tests/data/slack/ (tests/support/test_data.hpp).
 
-#include <gtest/gtest.h>
+#include "tests/support/test_data.hpp"
 
-#include <algorithm>
-#include <cstdint>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 namespace coolhead::slack::testing {
 
-inline std::filesystem::path data_dir()
-{
-    return std::filesystem::path(COOLHEAD_SOURCE_DIR) / "tests" / "data" / "slack";
-}
+using test::rng;
+
+inline std::filesystem::path data_dir() { return test::test_data_dir("slack"); }
 
 /// The bytes of tests/data/slack/<name>; fails the test if the file is missing.
-inline std::string data(std::string const& name)
-{
-    std::ifstream in(data_dir() / name, std::ios::binary);
-    EXPECT_TRUE(in) << "missing test data " << (data_dir() / name);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+inline std::string data(std::string const& name) { return test::test_data("slack", name); }
 
 /// The names of every file in tests/data/slack/ with the given suffix, sorted.
 inline std::vector<std::string> data_files(std::string const& suffix = ".json")
 {
-    std::vector<std::string> names;
-    for (auto const& e : std::filesystem::directory_iterator(data_dir())) {
-        auto n = e.path().filename().string();
-        if (n.size() >= suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0)
-            names.push_back(n);
-    }
-    std::sort(names.begin(), names.end());
-    return names;
+    return test::test_data_files("slack", [&](std::string const& n) { return n.ends_with(suffix); });
 }
-
-/// A small deterministic generator (xorshift64*): the same sequence on every run.
-class rng {
-  public:
-    explicit rng(std::uint64_t seed) : s_(seed ? seed : 1) {}
-    std::uint64_t next()
-    {
-        s_ ^= s_ >> 12;
-        s_ ^= s_ << 25;
-        s_ ^= s_ >> 27;
-        return s_ * 2685821657736338717ULL;
-    }
-    std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-
-  private:
-    std::uint64_t s_;
-};
 
 } // namespace coolhead::slack::testing
